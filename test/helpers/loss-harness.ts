@@ -1,0 +1,164 @@
+/**
+ * The shared test harness of every loss: one case table run through both implementations, seeded
+ * reference/tensor parity, and finite-difference gradients of the reference against `tf.grad` of the
+ * tensor version. Each loss test calls these with its own table and options.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ndarray, type NdArray } from '../../src/core/ndarray.js';
+import { getLoss, type LossOptions } from '../../src/losses/registry.js';
+
+/** One row of a loss's case table: inputs, options, the expected value and where it came from. */
+export interface LossCase {
+  readonly name: string;
+  readonly options?: LossOptions;
+  readonly yTrue: NdArray;
+  readonly yPred: NdArray;
+  /** A scalar for 'mean'/'sum', or the flat map for 'none'. */
+  readonly expected: number | readonly number[];
+  /** Where the number comes from: a hand derivation, a paper, a peer suite's test. */
+  readonly source: string;
+  readonly tolerance?: number;
+}
+
+/** A tiny seeded generator (mulberry32) so test inputs are the same on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function closeTo(actual: number, expected: number, tol: number, what: string): void {
+  const ok = Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
+  assert.ok(ok, `${what}: got ${actual}, expected ${expected} (tolerance ${tol})`);
+}
+
+/** Asserts two flat arrays agree elementwise within a relative tolerance. */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) closeTo(actual[i], expected[i], tol, `${what}[${i}]`);
+}
+
+function tensorOf(a: NdArray): tf.Tensor {
+  return tf.tensor(a.data, [...a.shape]);
+}
+
+/** Runs every case through the reference and the tensor version of `lossName`. */
+export function runCaseTable(lossName: string, cases: readonly LossCase[]): void {
+  const loss = getLoss(lossName);
+  for (const row of cases) {
+    test(`${lossName}: ${row.name} (${row.source})`, () => {
+      const tol = row.tolerance ?? 1e-5;
+      const expected = typeof row.expected === 'number' ? [row.expected] : row.expected;
+      const ref = loss.reference(row.yTrue, row.yPred, row.options);
+      assertAllClose(ref.data, expected, tol, 'reference');
+      const out = tf.tidy(() =>
+        loss.tensor(tensorOf(row.yTrue), tensorOf(row.yPred), row.options).dataSync(),
+      );
+      assertAllClose(out, expected, tol, 'tensor');
+    });
+  }
+}
+
+/** Random one-hot targets `[N, P, C]` where each image uses only a random subset of the classes. */
+export function randomOneHot(seed: number, n: number, p: number, c: number): NdArray {
+  const r = rng(seed);
+  const data = new Float32Array(n * p * c);
+  for (let img = 0; img < n; img++) {
+    const allowed = [0, ...Array.from({ length: c - 1 }, (_, k) => k + 1).filter(() => r() < 0.6)];
+    for (let i = 0; i < p; i++) data[(img * p + i) * c + allowed[Math.floor(r() * allowed.length)]] = 1;
+  }
+  return ndarray(data, [n, p, c]);
+}
+
+/**
+ * Random logits `[N, P, C]` with a clear winner per pixel (margin >= 0.5), and the matching softmax
+ * probabilities; a clear winner keeps argmax-based losses smooth under finite differences.
+ */
+export function randomPredictions(
+  seed: number,
+  n: number,
+  p: number,
+  c: number,
+): { logits: NdArray; probs: NdArray } {
+  const r = rng(seed);
+  const logits = new Float32Array(n * p * c);
+  const probs = new Float32Array(n * p * c);
+  for (let i = 0; i < n * p; i++) {
+    const win = Math.floor(r() * c);
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) {
+      logits[i * c + k] = r() * 1.5 + (k === win ? 2 : 0);
+      m = Math.max(m, logits[i * c + k]);
+    }
+    let s = 0;
+    for (let k = 0; k < c; k++) s += Math.exp(logits[i * c + k] - m);
+    for (let k = 0; k < c; k++) probs[i * c + k] = Math.exp(logits[i * c + k] - m) / s;
+  }
+  return { logits: ndarray(logits, [n, p, c]), probs: ndarray(probs, [n, p, c]) };
+}
+
+/** Seeded random parity of reference and tensor for each options object, on probabilities or logits. */
+export function checkRandomParity(lossName: string, optionsList: readonly LossOptions[], seed = 7): void {
+  const loss = getLoss(lossName);
+  for (const [k, options] of optionsList.entries()) {
+    test(`${lossName}: reference = tensor on random inputs, options ${JSON.stringify(options)}`, () => {
+      for (let trial = 0; trial < 3; trial++) {
+        const s = seed + 100 * k + trial;
+        const [n, p, c] = [2 + trial, 5 + 3 * trial, 3 + trial];
+        const yTrue = randomOneHot(s, n, p, c);
+        const pred = randomPredictions(s + 1, n, p, c);
+        const yPred = options.fromLogits === true ? pred.logits : pred.probs;
+        const ref = loss.reference(yTrue, yPred, options);
+        const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), options).dataSync());
+        assertAllClose(out, ref.data, 1e-5, `trial ${trial}`);
+      }
+    });
+  }
+}
+
+/**
+ * Finite-difference gradient of the reference (`reduction: 'sum'`, central differences, step `h`)
+ * against `tf.grad` of the tensor version, with respect to `yPred`.
+ */
+export function checkGradient(lossName: string, options: LossOptions, seed = 11, h = 1e-3, tol = 2e-3): void {
+  const loss = getLoss(lossName);
+  test(`${lossName}: finite-difference gradient, options ${JSON.stringify(options)}`, () => {
+    const [n, p, c] = [2, 4, 3];
+    const yTrue = randomOneHot(seed, n, p, c);
+    const pred = randomPredictions(seed + 1, n, p, c);
+    const yPred = options.fromLogits === true ? pred.logits : pred.probs;
+    const opts = { ...options, reduction: 'sum' };
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, opts))(tensorOf(yPred))
+        .dataSync(),
+    );
+    const fd = new Float64Array(yPred.data.length);
+    for (let i = 0; i < fd.length; i++) {
+      const plus = Float32Array.from(yPred.data);
+      const minus = Float32Array.from(yPred.data);
+      plus[i] += h;
+      minus[i] -= h;
+      const fPlus = loss.reference(yTrue, ndarray(plus, yPred.shape), opts).data[0];
+      const fMinus = loss.reference(yTrue, ndarray(minus, yPred.shape), opts).data[0];
+      fd[i] = (fPlus - fMinus) / (2 * h);
+    }
+    assertAllClose(grad, fd, tol, 'gradient');
+    assert.ok(
+      fd.some((v) => Math.abs(v) > 0.1),
+      'the gradient is not trivially zero',
+    );
+  });
+}

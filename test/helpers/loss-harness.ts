@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ndarray, type NdArray } from '../../src/core/ndarray.js';
 import { getLoss, type LossOptions } from '../../src/losses/registry.js';
+import { Random } from '../../src/synth/random.js';
 
 /** One row of a loss's case table: inputs, options, the expected value and where it came from. */
 export interface LossCase {
@@ -22,16 +23,10 @@ export interface LossCase {
   readonly tolerance?: number;
 }
 
-/** A tiny seeded generator (mulberry32) so test inputs are the same on every run. */
+/** Seeded uniform draws in [0, 1) (the project's {@link Random}), so test inputs are the same on every run. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Random(seed);
+  return () => r.uniform();
 }
 
 function closeTo(actual: number, expected: number, tol: number, what: string): void {

@@ -44,7 +44,7 @@ test("segloss demo --json: the post's ordering, reference = tensor, figures writ
   ]) {
     assert.ok(k in j, k);
   }
-  assert.ok(Math.abs(j.standardFullReference - j.standardFullTensor) < 1e-6 * j.standardFullReference);
+  assert.ok(Math.abs(j.standardFullReference - j.standardFullTensor) < 1e-5 * j.standardFullReference);
   assert.ok(j.standardMissing > j.standardFullReference, 'dropping labels raises the standard loss');
   assert.ok(j.missingAwareMissing < j.standardFullReference, 'the missing-aware loss falls below it');
   assert.equal(j.dropped.length, 2);

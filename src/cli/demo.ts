@@ -1,4 +1,6 @@
 import { defineCommand } from 'citty';
+import { setupBackend, BACKEND_NAMES, type BackendName } from '../backend/setup.js';
+import { fail } from '../core/errors.js';
 import { runPostDemo } from '../experiment/post-demo.js';
 import { writePostDemoFigures } from '../report/demo-figures.js';
 import { intFlag, numberFlag } from './args.js';
@@ -24,10 +26,15 @@ export const demoCommand = defineCommand({
       default: '3',
     },
     out: { type: 'string', description: 'folder for the figures', default: 'segloss-out/demo' },
+    backend: { type: 'string', description: `tfjs backend: ${BACKEND_NAMES.join(' | ')}`, default: 'auto' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
-  run({ args, data }) {
+  async run({ args, data }) {
     const io = (data as { io: CliIO }).io;
+    if (!(BACKEND_NAMES as readonly string[]).includes(args.backend)) {
+      fail(`segloss ${NAME}`, `--backend is '${args.backend}'; expected one of ${BACKEND_NAMES.join(', ')}`);
+    }
+    await setupBackend(args.backend as BackendName);
     const n = intFlag(NAME, 'n', args.n, 1, 4096);
     const result = runPostDemo({
       n,

@@ -5,11 +5,19 @@ import { processIO, type CliIO } from './io.js';
 import { lossCommand } from './loss.js';
 import { lossesCommand } from './losses.js';
 import { demoCommand } from './demo.js';
+import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { predictCommand } from './predict.js';
+import { synthCommand } from './synth.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   demo: demoCommand as CommandDef<ArgsDef>,
   loss: lossCommand as CommandDef<ArgsDef>,
   losses: lossesCommand as CommandDef<ArgsDef>,
+  train: trainCommand as CommandDef<ArgsDef>,
+  eval: evalCommand as CommandDef<ArgsDef>,
+  predict: predictCommand as CommandDef<ArgsDef>,
+  synth: synthCommand as CommandDef<ArgsDef>,
 };
 
 const root = defineCommand({

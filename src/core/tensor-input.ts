@@ -28,17 +28,19 @@ export function checkTensorValues(
   x: tf.Tensor,
   range?: readonly [number, number],
 ): void {
-  const [minV, maxV, finite] = tf.tidy(() => {
-    const allFinite = tf.all(tf.logicalNot(tf.logicalOr(tf.isNaN(x), tf.isInf(x))));
-    return [tf.min(x), tf.max(x), allFinite];
-  });
-  const values = [minV.dataSync()[0], maxV.dataSync()[0], finite.dataSync()[0]];
-  tf.dispose([minV, maxV, finite]);
-  if (values[2] !== 1) fail(where, `${arg} contains NaN or Inf; expected finite numbers`);
-  if (range !== undefined && (values[0] < range[0] || values[1] > range[1])) {
+  // sum(x * 0) is 0 for finite x and NaN as soon as one value is NaN or +-Inf: one pass, no boolean ops.
+  const summary = tf.tidy(() =>
+    range === undefined
+      ? tf.sum(tf.mul(x, 0)).reshape([1])
+      : tf.stack([tf.sum(tf.mul(x, 0)), tf.min(x), tf.max(x)]),
+  );
+  const values = summary.dataSync();
+  summary.dispose();
+  if (values[0] !== 0) fail(where, `${arg} contains NaN or Inf; expected finite numbers`);
+  if (range !== undefined && (values[1] < range[0] || values[2] > range[1])) {
     fail(
       where,
-      `${arg} has values in [${values[0]}, ${values[1]}]; expected values in [${range[0]}, ${range[1]}]`,
+      `${arg} has values in [${values[1]}, ${values[2]}]; expected values in [${range[0]}, ${range[1]}]`,
     );
   }
 }

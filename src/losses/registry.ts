@@ -7,6 +7,30 @@ import { crossEntropy } from './crossentropy/tensor.js';
 import { missingAwareSpec } from './missing-aware/spec.js';
 import { missingAwareCrossEntropyReference } from './missing-aware/reference.js';
 import { missingAwareCrossEntropy } from './missing-aware/tensor.js';
+import { marginalCrossEntropySpec } from './marginal-crossentropy/spec.js';
+import { marginalCrossEntropyReference } from './marginal-crossentropy/reference.js';
+import { marginalCrossEntropy } from './marginal-crossentropy/tensor.js';
+import { focalSpec } from './focal/spec.js';
+import { focalReference } from './focal/reference.js';
+import { focal } from './focal/tensor.js';
+import { diceSpec } from './dice/spec.js';
+import { diceReference } from './dice/reference.js';
+import { dice } from './dice/tensor.js';
+import { jaccardSpec } from './jaccard/spec.js';
+import { jaccardReference } from './jaccard/reference.js';
+import { jaccard } from './jaccard/tensor.js';
+import { tverskySpec } from './tversky/spec.js';
+import { tverskyReference } from './tversky/reference.js';
+import { tversky } from './tversky/tensor.js';
+import { marginalDiceSpec } from './marginal-dice/spec.js';
+import { marginalDiceReference } from './marginal-dice/reference.js';
+import { marginalDice } from './marginal-dice/tensor.js';
+import { exclusionSpec } from './exclusion/spec.js';
+import { exclusionReference } from './exclusion/reference.js';
+import { exclusionLoss } from './exclusion/tensor.js';
+import { diceCrossEntropySpec } from './dice-crossentropy/spec.js';
+import { diceCrossEntropyReference } from './dice-crossentropy/reference.js';
+import { diceCrossEntropy } from './dice-crossentropy/tensor.js';
 
 /** Options of a registered loss: a plain object whose keys are listed by `defaults`. */
 export type LossOptions = Record<string, unknown>;
@@ -51,6 +75,14 @@ function entry<O>(
 const ENTRIES: readonly LossEntry[] = [
   entry(crossEntropySpec, crossEntropyReference, crossEntropy),
   entry(missingAwareSpec, missingAwareCrossEntropyReference, missingAwareCrossEntropy),
+  entry(marginalCrossEntropySpec, marginalCrossEntropyReference, marginalCrossEntropy),
+  entry(focalSpec, focalReference, focal),
+  entry(diceSpec, diceReference, dice),
+  entry(jaccardSpec, jaccardReference, jaccard),
+  entry(tverskySpec, tverskyReference, tversky),
+  entry(marginalDiceSpec, marginalDiceReference, marginalDice),
+  entry(exclusionSpec, exclusionReference, exclusionLoss),
+  entry(diceCrossEntropySpec, diceCrossEntropyReference, diceCrossEntropy),
 ];
 
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -157,3 +157,119 @@ export function checkGradient(lossName: string, options: LossOptions, seed = 11,
     );
   });
 }
+
+/**
+ * Seeded random parity like {@link checkRandomParity}, for options that depend on the input size (class
+ * weights of length C, `[N, C]` annotated masks): `makeOptions(n, c)` builds the options of each trial.
+ */
+export function checkRandomParityWith(
+  lossName: string,
+  label: string,
+  makeOptions: (n: number, c: number) => LossOptions,
+  seed = 17,
+): void {
+  const loss = getLoss(lossName);
+  test(`${lossName}: reference = tensor on random inputs, ${label}`, () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const s = seed + trial;
+      const [n, p, c] = [2 + trial, 5 + 3 * trial, 3 + trial];
+      const options = makeOptions(n, c);
+      const yTrue = randomOneHot(s, n, p, c);
+      const pred = randomPredictions(s + 1, n, p, c);
+      const yPred = options.fromLogits === true ? pred.logits : pred.probs;
+      const ref = loss.reference(yTrue, yPred, options);
+      const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), options).dataSync());
+      assertAllClose(out, ref.data, 1e-5, `trial ${trial}`);
+    }
+  });
+}
+
+/**
+ * The ignore-mask contract on random inputs: with every third pixel ignored, the tensor version's
+ * gradient is exactly zero on every ignored pixel (and not on all valid ones), and the masked 'sum'
+ * equals the unmasked map summed over the valid pixels only (reference and tensor).
+ */
+export function checkIgnoreContract(lossName: string, options: LossOptions, seed = 23): void {
+  const loss = getLoss(lossName);
+  test(`${lossName}: ignored pixels add nothing and get exactly zero gradient, ${JSON.stringify(options)}`, () => {
+    const [n, p, c] = [2, 6, 3];
+    const yTrue = randomOneHot(seed, n, p, c);
+    const pred = randomPredictions(seed + 1, n, p, c);
+    const yPred = options.fromLogits === true ? pred.logits : pred.probs;
+    const ignore = new Float32Array(n * p).map((_, i) => (i % 3 === 1 ? 1 : 0));
+    const ignoreMask = ndarray(ignore, [n, p]);
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, { ...options, ignoreMask }))(tensorOf(yPred))
+        .dataSync(),
+    );
+    let validNonZero = 0;
+    for (let i = 0; i < n * p; i++) {
+      for (let k = 0; k < c; k++) {
+        const g = grad[i * c + k];
+        if (ignore[i] === 1) assert.ok(g === 0, `pixel ${i} is ignored but its gradient is ${g}`);
+        else if (g !== 0) validNonZero++;
+      }
+    }
+    assert.ok(validNonZero > 0, 'valid pixels have some gradient');
+    const map = loss.reference(yTrue, yPred, { ...options, reduction: 'none' }).data;
+    let expected = 0;
+    for (let i = 0; i < n * p; i++) if (ignore[i] === 0) expected += map[i];
+    const sumRef = loss.reference(yTrue, yPred, { ...options, ignoreMask, reduction: 'sum' }).data[0];
+    closeTo(sumRef, expected, 1e-5, 'reference sum over valid pixels');
+    const sumTensor = tf.tidy(
+      () =>
+        loss
+          .tensor(tensorOf(yTrue), tensorOf(yPred), { ...options, ignoreMask, reduction: 'sum' })
+          .dataSync()[0],
+    );
+    closeTo(sumTensor, expected, 1e-5, 'tensor sum over valid pixels');
+  });
+}
+
+/**
+ * The ignore-mask contract of any loss, on seeded random inputs with a random per-pixel `ignoreMask`:
+ * the reference equals the tensor version, changing `yPred` at ignored pixels changes nothing, and
+ * `tf.grad` is exactly zero there (and not zero everywhere else).
+ */
+export function checkIgnoredPixels(lossName: string, options: LossOptions, seed = 23): void {
+  const loss = getLoss(lossName);
+  test(`${lossName}: ignored pixels change nothing and get exactly zero gradient, options ${JSON.stringify(options)}`, () => {
+    const [n, p, c] = [2, 6, 3];
+    const r = rng(seed);
+    const yTrue = randomOneHot(seed, n, p, c);
+    const pred = randomPredictions(seed + 1, n, p, c);
+    const yPred = options.fromLogits === true ? pred.logits : pred.probs;
+    const mask = ndarray(
+      Array.from({ length: n * p }, (_, i) => (i % p === 0 ? 1 : r() < 0.3 ? 1 : 0)),
+      [n, p],
+    );
+    const opts = { ...options, ignoreMask: mask };
+    const ref = loss.reference(yTrue, yPred, opts).data;
+    const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), opts).dataSync());
+    assertAllClose(out, ref, 1e-5, 'reference = tensor');
+    const other = randomPredictions(seed + 2, n, p, c);
+    const otherPred = options.fromLogits === true ? other.logits : other.probs;
+    const mixed = Float32Array.from(yPred.data);
+    for (let i = 0; i < n * p; i++) {
+      if (mask.data[i] === 1) for (let k = 0; k < c; k++) mixed[i * c + k] = otherPred.data[i * c + k];
+    }
+    assertAllClose(loss.reference(yTrue, ndarray(mixed, yPred.shape), opts).data, ref, 1e-6, 'invariance');
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, { ...opts, reduction: 'sum' }))(
+          tensorOf(yPred),
+        )
+        .dataSync(),
+    );
+    for (let i = 0; i < n * p; i++) {
+      for (let k = 0; k < c; k++) {
+        if (mask.data[i] === 1) assert.equal(Math.abs(grad[i * c + k]), 0, `gradient at ignored pixel ${i}`);
+      }
+    }
+    assert.ok(
+      grad.some((v) => Math.abs(v) > 1e-3),
+      'valid pixels still get a gradient',
+    );
+  });
+}

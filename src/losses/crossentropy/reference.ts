@@ -2,6 +2,7 @@ import { zeros, type NdArray } from '../../core/ndarray.js';
 import { reduceReference } from '../../core/reduction.js';
 import { resolveOptions, type PairLayout } from '../../core/validate.js';
 import { prepareReference } from '../shared/prepare.js';
+import { checkClassWeights, checkLabelSmoothing, weightedTargetsReference } from './class-weights.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
 /**
@@ -48,7 +49,9 @@ export function crossEntropyMapReference(
  * Categorical cross-entropy over typed arrays: the readable definition and the oracle of
  * {@link crossEntropy}. Same options, same result.
  *
- * Formula: `L_i = -sum_c y_ic log(clip(p_ic, eps, 1 - eps))`, mean over valid pixels.
+ * Formula: `L_i = -sum_c w_c y'_ic log(clip(p_ic, eps, 1 - eps))` with `y' = y (1 - ls) + ls / C`; the
+ * mean divides by the valid pixels, or by `sum_i sum_c w_c y_ic` with class weights (see
+ * {@link crossEntropySpec}).
  *
  * @example
  * ```ts
@@ -65,8 +68,17 @@ export function crossEntropyReference(
   const where = crossEntropySpec.name;
   const opts = resolveOptions(where, options, crossEntropySpec.defaults);
   const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
+  checkClassWeights(where, opts.classWeights, layout.c);
+  checkLabelSmoothing(where, opts.labelSmoothing);
+  const { targets, denom } = weightedTargetsReference(
+    yTrue.data,
+    layout.c,
+    opts.classWeights,
+    opts.labelSmoothing,
+  );
   const map = zeros(layout.mapShape);
-  map.data.set(crossEntropyMapReference(yTrue.data, yPred.data, layout, opts.fromLogits, opts.epsilon));
+  map.data.set(crossEntropyMapReference(targets, yPred.data, layout, opts.fromLogits, opts.epsilon));
   if (valid !== undefined) for (let i = 0; i < valid.length; i++) map.data[i] *= valid[i];
-  return reduceReference(where, map, opts.reduction, valid);
+  if (denom !== undefined && valid !== undefined) for (let i = 0; i < valid.length; i++) denom[i] *= valid[i];
+  return reduceReference(where, map, opts.reduction, denom ?? valid);
 }

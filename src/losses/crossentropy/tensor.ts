@@ -2,18 +2,30 @@ import * as tf from '@tensorflow/tfjs';
 import { reduceTensor } from '../../core/reduction.js';
 import { resolveOptions } from '../../core/validate.js';
 import { prepareTensor } from '../shared/prepare.js';
+import { checkClassWeights, checkLabelSmoothing } from './class-weights.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
+
+/** True when every value of `x` lies in `[lo, hi]` (two reductions and one small download). */
+function allWithin(x: tf.Tensor, lo: number, hi: number): boolean {
+  const [minV, maxV] = [tf.min(x), tf.max(x)];
+  const inside = minV.dataSync()[0] >= lo && maxV.dataSync()[0] <= hi;
+  tf.dispose([minV, maxV]);
+  return inside;
+}
 
 /**
  * Per-pixel cross-entropy of `[N, P, C]` tensors with an analytic gradient (`tf.customGrad`), shared by
- * every cross-entropy-like loss. Returns `[N, P]`.
+ * every cross-entropy-like loss. Returns `[N, P]`. The targets `y3` are constants: no gradient flows into
+ * them (as in training, where targets are data); the gradient is taken with respect to `p3` only.
  *
  * Probabilities, with `q = clip(p, eps, 1 - eps)`:
- *   `L = -sum_c y_c log q_c`,  `dL/dp_c = -y_c / q_c` where `eps <= p_c <= 1 - eps`, else 0,
- *   `dL/dy_c = -log q_c`.
+ *   `L = -sum_c y_c log q_c`,  `dL/dp_c = -y_c / q_c` where `p_c = q_c` (inside the clip), else 0.
  * Logits, with `log p = z - logsumexp(z)` (tf.logSoftmax, stable):
- *   `L = -sum_c y_c log p_c`,  `dL/dz_c = p_c * sum_k y_k - y_c`,  `dL/dy_c = -log p_c`.
- * One fused expression each way replaces tfjs' autodiff through clip, log and multiply.
+ *   `L = -sum_c y_c log p_c`,  `dL/dz_c = p_c * sum_k y_k - y_c`.
+ * One fused expression each way replaces tfjs' autodiff through clip, log and multiply. Cost of the
+ * backward pass on probabilities: one divide and one multiply by the broadcast `-dy` when every `p` lies
+ * inside the clip (checked with one min/max download), plus an equal/cast/multiply mask otherwise
+ * (bench/loss.ts measures it against a plain loop).
  */
 export function crossEntropyMapTensor(
   y3: tf.Tensor,
@@ -21,37 +33,45 @@ export function crossEntropyMapTensor(
   fromLogits: boolean,
   epsilon: number,
 ): tf.Tensor {
+  // y is saved with the other tensors: it may be a temporary of the caller's tidy, gone by backprop time.
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [y, pred, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const logP = fromLogits ? tf.logSoftmax(pred) : tf.log(tf.clipByValue(pred, epsilon, 1 - epsilon));
-    save([y, pred, logP]);
+    const [pred, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    if (fromLogits) {
+      const logP = tf.logSoftmax(pred);
+      save([y3, logP]);
+      return {
+        value: tf.neg(tf.sum(tf.mul(y3, logP), -1)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [y, logPs] = saved;
+          // dz = (softmax * sum_k y_k - y) * dy; for one-hot rows sum_k y_k = 1 but soft rows need it.
+          return tf.mul(tf.sub(tf.mul(tf.exp(logPs), tf.sum(y, -1, true)), y), tf.expandDims(dy, -1));
+        },
+      };
+    }
+    const q = tf.clipByValue(pred, epsilon, 1 - epsilon);
+    save([y3, pred, q]);
     return {
-      value: tf.neg(tf.sum(tf.mul(y, logP), -1)),
+      value: tf.neg(tf.sum(tf.mul(y3, tf.log(q)), -1)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ys, ps, logPs] = saved;
-        const dy3 = tf.expandDims(dy, -1);
-        const gradY = tf.mul(tf.neg(logPs), dy3);
-        let gradP: tf.Tensor;
-        if (fromLogits) {
-          gradP = tf.mul(tf.sub(tf.mul(tf.exp(logPs), tf.sum(ys, -1, true)), ys), dy3);
-        } else {
-          const inside = tf.logicalAnd(tf.greaterEqual(ps, epsilon), tf.lessEqual(ps, 1 - epsilon));
-          const g = tf.neg(tf.div(ys, tf.exp(logPs)));
-          gradP = tf.mul(tf.where(inside, g, tf.zerosLike(g)), dy3);
-        }
-        return [gradY, gradP];
+        const [y, ps, qs] = saved;
+        const negDy3 = tf.neg(tf.expandDims(dy, -1));
+        // dp = -y / q * dy inside the clip (p = q), 0 outside.
+        let ratio = tf.div(y, qs);
+        if (!allWithin(ps, epsilon, 1 - epsilon)) ratio = tf.mul(ratio, tf.cast(tf.equal(ps, qs), 'float32'));
+        return tf.mul(ratio, negDy3);
       },
     };
   });
-  return (op as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(y3, p3);
+  return (op as (b: tf.Tensor) => tf.Tensor)(p3);
 }
 
 /**
  * Categorical cross-entropy as a differentiable tfjs function: use it in `model.compile({loss})` (with
  * default options), through {@link lossFunction} with options, or in a custom loop under `tf.grad`.
  *
- * Formula: `L_i = -sum_c y_ic log(clip(p_ic, eps, 1 - eps))` (or the log-softmax of logits), reduced by
- * `reduction` over valid pixels. Shapes: `[N, H, W, C]` or `[N, P, C]` in, scalar or `[N, H, W]` / `[N, P]` out.
+ * Formula: `L_i = -sum_c w_c y'_ic log(clip(p_ic, eps, 1 - eps))` (or the log-softmax of logits) with
+ * `y' = y (1 - ls) + ls / C` (class axis), reduced by `reduction` over valid pixels; with class weights
+ * the mean divides by `sum_i sum_c w_c y_ic` (PyTorch's weighted mean, see {@link crossEntropySpec}). Shapes: `[N, H, W, C]` or `[N, P, C]` in, scalar or `[N, H, W]` / `[N, P]` out.
  *
  * @example
  * ```ts
@@ -68,8 +88,21 @@ export function crossEntropy(
   const opts = resolveOptions(where, options, crossEntropySpec.defaults);
   return tf.tidy(() => {
     const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
-    let map = crossEntropyMapTensor(y3, p3, opts.fromLogits, opts.epsilon);
+    checkClassWeights(where, opts.classWeights, layout.c);
+    checkLabelSmoothing(where, opts.labelSmoothing);
+    let targets: tf.Tensor = y3;
+    const ls = opts.labelSmoothing;
+    if (ls > 0) targets = tf.add(tf.mul(y3, 1 - ls), ls / layout.c);
+    let denom: tf.Tensor | undefined = valid;
+    if (opts.classWeights !== null) {
+      const w = tf.tensor1d(opts.classWeights, 'float32');
+      targets = tf.mul(targets, w);
+      // PyTorch's weighted-mean denominator: sum_c w_c y_ic per pixel, on the unsmoothed targets.
+      denom = tf.sum(tf.mul(y3, w), -1);
+      if (valid !== undefined) denom = tf.mul(denom, valid);
+    }
+    let map = crossEntropyMapTensor(targets, p3, opts.fromLogits, opts.epsilon);
     if (valid !== undefined) map = tf.mul(map, valid);
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, valid);
+    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, denom);
   });
 }

@@ -1,0 +1,265 @@
+/**
+ * Training-step benchmark of segloss' U-Net on tfjs' wasm backend (with segloss' kernels), against the
+ * same model in PyTorch on the CPU when Debian's python3-torch is installed.
+ *
+ * Model: buildUNet depth 3 (16-32-64 filters), 3x3 convs + ReLU, 2x2 max-pool, nearest x2 up-sampling
+ * with skip concatenation, 1x1 conv + softmax over 4 classes; loss: mean categorical cross-entropy;
+ * optimiser: Adam (lr 1e-3). Inputs `[batch, size, size, 1]`, random images and labels.
+ *
+ * Reports per size: median ms per training step (forward + backward + Adam update), images/s, the
+ * forward pass alone (same run, same model), step/forward (ideal about 3), and PyTorch's step at 1 and 2
+ * threads with the ratio wasm/PyTorch, and the same ratio in process CPU time (robust to other load on
+ * the machine; for one thread it equals wall time on an idle machine). tfjs' wasm backend runs on one
+ * thread in Node.
+ *
+ * Usage: `node --import tsx bench/train-step.ts [--size 64] [--batch 16] [--steps 5] [--bn] [--profile]
+ * [--no-torch]`. Without `--size` both 64 and 128 are run. `--profile` lists the top kernels of one step
+ * by self time (time inside nested kernel calls is charged to the inner kernel).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from '../src/backend/setup.js';
+import { buildUNet } from '../src/model/unet.js';
+
+interface Args {
+  sizes: number[];
+  batch: number;
+  steps: number;
+  bn: boolean;
+  profile: boolean;
+  torch: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { sizes: [64, 128], batch: 16, steps: 5, bn: false, profile: false, torch: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1)
+        throw new Error(`train-step: ${a} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (a === '--size') args.sizes = [num()];
+    else if (a === '--batch') args.batch = num();
+    else if (a === '--steps') args.steps = num();
+    else if (a === '--bn') args.bn = true;
+    else if (a === '--profile') args.profile = true;
+    else if (a === '--no-torch') args.torch = false;
+    else throw new Error(`train-step: unknown argument ${a}`);
+  }
+  return args;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Self time per kernel (ms, calls), collected while `active`. */
+const kernelTimes = new Map<string, { ms: number; calls: number }>();
+let active = false;
+
+/** Wraps every kernel registered for `backend` with a timer that charges nested calls to the inner kernel. */
+function instrumentKernels(backend: string): void {
+  const stack: number[] = [];
+  for (const config of tf.getKernelsForBackend(backend)) {
+    const original = config.kernelFunc;
+    const timed: tf.KernelFunc = (args) => {
+      if (!active) return original(args);
+      stack.push(0);
+      const t0 = performance.now();
+      try {
+        return original(args);
+      } finally {
+        const total = performance.now() - t0;
+        const nested = stack.pop() ?? 0;
+        if (stack.length > 0) stack[stack.length - 1] += total;
+        const e = kernelTimes.get(config.kernelName) ?? { ms: 0, calls: 0 };
+        e.ms += total - nested;
+        e.calls++;
+        kernelTimes.set(config.kernelName, e);
+      }
+    };
+    (config as { kernelFunc: tf.KernelFunc }).kernelFunc = timed;
+  }
+}
+
+interface WasmResult {
+  size: number;
+  stepMs: number;
+  stepCpuMs: number;
+  forwardMs: number;
+  forwardCpuMs: number;
+  loss: number;
+}
+
+function runWasm(size: number, args: Args): WasmResult {
+  const model = buildUNet({
+    inputShape: [size, size, 1],
+    numClasses: 4,
+    depth: 3,
+    baseFilters: 16,
+    batchNorm: args.bn,
+    seed: 1,
+  });
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([args.batch, size, size, 1], 0, 1, 'float32', 1);
+  const labels = tf.randomUniform([args.batch, size, size], 0, 4, 'int32', 2);
+  const y = tf.oneHot(labels, 4).toFloat();
+  const lossFn = (): tf.Scalar => {
+    const p = model.apply(x, { training: true }) as tf.Tensor;
+    return tf.metrics.categoricalCrossentropy(y, p).mean() as tf.Scalar;
+  };
+  let loss = NaN;
+  const step = (): void => {
+    const l = optimizer.minimize(lossFn, true) as tf.Scalar;
+    loss = l.dataSync()[0];
+    l.dispose();
+  };
+  const forward = (): void => {
+    // Return the tensor, not its data, from tidy: tidy walks a returned typed array element by element.
+    const out = tf.tidy(() => model.apply(x, { training: true }) as tf.Tensor);
+    out.dataSync();
+    out.dispose();
+  };
+  step();
+  forward();
+  const steps: number[] = [];
+  const stepsCpu: number[] = [];
+  const fwds: number[] = [];
+  for (let i = 0; i < args.steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    step();
+    steps.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    stepsCpu.push((c.user + c.system) / 1000);
+  }
+  const fwdsCpu: number[] = [];
+  for (let i = 0; i < args.steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    forward();
+    fwds.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    fwdsCpu.push((c.user + c.system) / 1000);
+  }
+  if (args.profile) {
+    kernelTimes.clear();
+    active = true;
+    const t0 = performance.now();
+    step();
+    const stepMs = performance.now() - t0;
+    active = false;
+    const rows = [...kernelTimes].sort((p, q) => q[1].ms - p[1].ms);
+    const total = rows.reduce((a, [, v]) => a + v.ms, 0);
+    console.log(
+      `\nprofile, ${size}x${size} batch ${args.batch}: one step ${stepMs.toFixed(0)} ms, kernels ${total.toFixed(0)} ms`,
+    );
+    console.log('kernel                           self ms  calls  share');
+    for (const [name, v] of rows.slice(0, 15)) {
+      console.log(
+        `${name.padEnd(32)} ${v.ms.toFixed(1).padStart(7)} ${String(v.calls).padStart(6)} ${((100 * v.ms) / total).toFixed(1).padStart(5)}%`,
+      );
+    }
+  }
+  tf.dispose([x, labels, y]);
+  optimizer.dispose();
+  model.dispose();
+  return {
+    size,
+    stepMs: median(steps),
+    stepCpuMs: median(stepsCpu),
+    forwardMs: median(fwds),
+    forwardCpuMs: median(fwdsCpu),
+    loss,
+  };
+}
+
+interface TorchResult {
+  step_ms: number;
+  step_cpu_ms: number;
+  forward_ms: number;
+  torch: string;
+}
+
+/** A python with torch importable: Debian's /usr/bin/python3 (python3-torch), else `python3` on PATH. */
+function findTorchPython(): string | undefined {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    if (py.startsWith('/') && !existsSync(py)) continue;
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+function runTorch(py: string, size: number, threads: number, args: Args): TorchResult | undefined {
+  const script = fileURLToPath(new URL('./torch_unet.py', import.meta.url));
+  const argv = [script, '--size', String(size), '--batch', String(args.batch), '--steps', String(args.steps)];
+  argv.push('--threads', String(threads), ...(args.bn ? ['--bn'] : []));
+  const r = spawnSync(py, argv, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`torch_unet.py failed (threads ${threads}): ${r.stderr.trim().split('\n').pop()}`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as TorchResult;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const backend = await setupBackend('wasm');
+if (args.profile) instrumentKernels(backend);
+const py = args.torch ? findTorchPython() : undefined;
+if (args.torch && py === undefined)
+  console.log('PyTorch not found (apt-get install -y python3-torch); skipping the comparison');
+
+console.log(
+  `U-Net 16-32-64, 4 classes, batch ${args.batch}, ${args.steps} timed steps, batchNorm ${args.bn}, Adam`,
+);
+const rows: string[][] = [
+  [
+    'input',
+    'step ms',
+    'step cpu',
+    'fwd ms',
+    'fwd cpu',
+    'step/fwd',
+    'img/s',
+    'torch1 ms',
+    'torch1 cpu',
+    'torch2 ms',
+    'wasm/torch1',
+    'wasm/torch2',
+  ],
+];
+for (const size of args.sizes) {
+  const w = runWasm(size, args);
+  const t1 = py ? runTorch(py, size, 1, args) : undefined;
+  const t2 = py ? runTorch(py, size, 2, args) : undefined;
+  const f = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
+  rows.push([
+    `${size}x${size}x1`,
+    f(w.stepMs),
+    f(w.stepCpuMs),
+    f(w.forwardMs),
+    f(w.forwardCpuMs),
+    f(w.stepCpuMs / w.forwardCpuMs, 2),
+    f((1000 * args.batch) / w.stepCpuMs, 1),
+    f(t1?.step_ms),
+    f(t1?.step_cpu_ms),
+    f(t2?.step_ms),
+    f(t1 && w.stepCpuMs / t1.step_cpu_ms, 2),
+    f(t2 && w.stepMs / t2.step_ms, 2),
+  ]);
+  if (!Number.isFinite(w.loss)) console.log(`warning: loss is ${w.loss} at size ${size}`);
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+console.log('');
+for (const r of rows) console.log(r.map((v, c) => v.padStart(widths[c])).join('  '));
+console.log(
+  '\nms: median wall time; cpu: median process CPU time, which other load on the machine inflates less.',
+);
+console.log('step/fwd, img/s and wasm/torch1 use CPU time (one thread each); wasm/torch2 uses wall time.');
+console.log('wasm runs on 1 thread in Node; targets: step/fwd <= 3.3, wasm/torch1 <= 2.5');

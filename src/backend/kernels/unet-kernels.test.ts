@@ -1,0 +1,234 @@
+// Tests of the U-Net training kernels for tfjs' wasm backend (MaxPoolGrad, ResizeNearestNeighborGrad,
+// Concat, SplitV) against plain-loop references, with batch > 1, odd sizes and several channels.
+// Sum/Mean, Identity/Cast and the batch-norm gradient: unet-kernels-extra.test.ts.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerUNetKernels } from './unet-kernels.js';
+import { nearestSourceIndex } from './resize-grad.js';
+
+before(async () => {
+  registerUNetKernels();
+  await tf.setBackend('wasm');
+});
+
+/** Deterministic values in [-1, 1) (a linear congruential generator), optionally rounded to create ties. */
+function values(n: number, seed: number, levels = 0): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const v = s / 2 ** 31 - 1;
+    out[i] = levels > 0 ? Math.round(v * levels) / levels : v;
+  }
+  return out;
+}
+
+function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+type Shape4 = [number, number, number, number];
+
+/** Plain-loop max-pool gradient: first maximum (row-major) of each window gets the window's dy. */
+function maxPoolGradRef(x: Float32Array, shape: Shape4, f: number, s: number, pad: 'same' | 'valid') {
+  const [n, h, w, c] = shape;
+  const oh = pad === 'same' ? Math.ceil(h / s) : Math.floor((h - f) / s) + 1;
+  const ow = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - f) / s) + 1;
+  const top = pad === 'same' ? Math.floor(Math.max((oh - 1) * s + f - h, 0) / 2) : 0;
+  const left = pad === 'same' ? Math.floor(Math.max((ow - 1) * s + f - w, 0) / 2) : 0;
+  const dy = values(n * oh * ow * c, 99);
+  const dx = new Float32Array(x.length);
+  const at = (b: number, i: number, j: number, k: number) => ((b * h + i) * w + j) * c + k;
+  for (let b = 0; b < n; b++)
+    for (let k = 0; k < c; k++)
+      for (let oy = 0; oy < oh; oy++)
+        for (let ox = 0; ox < ow; ox++) {
+          let best = -Infinity;
+          let arg = -1;
+          for (let i = oy * s - top; i < oy * s - top + f; i++)
+            for (let j = ox * s - left; j < ox * s - left + f; j++) {
+              if (i < 0 || j < 0 || i >= h || j >= w) continue;
+              if (x[at(b, i, j, k)] > best) {
+                best = x[at(b, i, j, k)];
+                arg = at(b, i, j, k);
+              }
+            }
+          dx[arg] += dy[((b * oh + oy) * ow + ox) * c + k];
+        }
+  return { dy, dyShape: [n, oh, ow, c] as Shape4, dx };
+}
+
+const poolCases: { shape: Shape4; f: number; s: number; pad: 'same' | 'valid'; levels: number }[] = [
+  { shape: [3, 8, 6, 4], f: 2, s: 2, pad: 'valid', levels: 0 },
+  { shape: [2, 7, 5, 3], f: 2, s: 2, pad: 'same', levels: 0 }, // padded bottom/right: general path
+  { shape: [2, 7, 5, 3], f: 2, s: 2, pad: 'valid', levels: 2 }, // 2x2 fast path, odd leftovers, ties
+  { shape: [3, 6, 4, 16], f: 2, s: 2, pad: 'same', levels: 4 }, // 2x2 fast path, U-Net-like channels
+  { shape: [2, 9, 7, 5], f: 3, s: 2, pad: 'same', levels: 2 }, // overlapping windows, many ties
+  { shape: [3, 7, 9, 2], f: 3, s: 1, pad: 'valid', levels: 3 },
+];
+
+for (const { shape, f, s, pad, levels } of poolCases) {
+  test(`MaxPoolGrad matches the plain loop: x ${JSON.stringify(shape)}, ${f}x${f} stride ${s} ${pad}`, () => {
+    const xv = values(
+      shape.reduce((a, b) => a * b),
+      7,
+      levels,
+    );
+    const ref = maxPoolGradRef(xv, shape, f, s, pad);
+    const x = tf.tensor4d(xv, shape);
+    const y = tf.maxPool(x, f, s, pad);
+    assert.deepEqual(y.shape, ref.dyShape);
+    const dy = tf.tensor4d(ref.dy, ref.dyShape);
+    const dx = tf
+      .engine()
+      .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: f, strides: s, pad });
+    assertClose((dx as tf.Tensor).dataSync(), ref.dx, 1e-4, 'dx');
+    // The same kernel reached through autodiff of tf.maxPool.
+    const g = tf.grad((t: tf.Tensor4D) => tf.maxPool(t, f, s, pad).mul(dy).sum())(x);
+    assertClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+    tf.dispose([x, y, dy, dx as tf.Tensor, g]);
+  });
+}
+
+test('nearestSourceIndex gives the hand-derived maps', () => {
+  assert.deepEqual([...nearestSourceIndex(2, 4, false, false)], [0, 0, 1, 1]);
+  assert.deepEqual([...nearestSourceIndex(3, 5, false, false)], [0, 0, 1, 1, 2]); // floor(0.6 * o)
+  assert.deepEqual([...nearestSourceIndex(3, 5, true, false)], [0, 1, 1, 2, 2]); // round(0.5 * o)
+  assert.deepEqual([...nearestSourceIndex(3, 5, false, true)], [0, 0, 1, 2, 2]); // floor(0.6 * (o + .5))
+});
+
+/**
+ * Plain-loop adjoint of the forward resize: the forward is run (on tfjs' cpu backend) on an image whose
+ * values are their own flat indices, which yields each output pixel's source; dx[src] += dy.
+ */
+async function resizeGradRef(shape: Shape4, size: [number, number], alignCorners: boolean, half: boolean) {
+  const [n, , , c] = shape;
+  const total = shape.reduce((a, b) => a * b);
+  const prev = tf.getBackend();
+  await tf.setBackend('cpu');
+  const index = tf.tensor4d(
+    Float32Array.from({ length: total }, (_, i) => i),
+    shape,
+  );
+  const src = tf.image.resizeNearestNeighbor(index, size, alignCorners, half).dataSync().slice();
+  tf.dispose(index);
+  await tf.setBackend(prev);
+  const dy = values(n * size[0] * size[1] * c, 5);
+  const dx = new Float64Array(total);
+  for (let i = 0; i < src.length; i++) dx[src[i]] += dy[i];
+  return { dy, dyShape: [n, size[0], size[1], c] as Shape4, dx };
+}
+
+const resizeCases: { shape: Shape4; size: [number, number]; align: boolean; half: boolean }[] = [
+  { shape: [3, 5, 7, 4], size: [10, 14], align: false, half: false }, // U-Net's x2 up-sampling
+  { shape: [2, 5, 7, 3], size: [8, 9], align: false, half: false },
+  { shape: [2, 5, 7, 3], size: [8, 9], align: true, half: false },
+  { shape: [3, 4, 6, 2], size: [9, 11], align: false, half: true },
+  { shape: [2, 9, 6, 2], size: [4, 5], align: false, half: false }, // down-sampling: some inputs unused
+];
+
+for (const { shape, size, align, half } of resizeCases) {
+  test(`ResizeNearestNeighborGrad is the forward's adjoint: ${JSON.stringify(shape)} -> ${JSON.stringify(size)}, alignCorners ${align}, halfPixelCenters ${half}`, async () => {
+    const ref = await resizeGradRef(shape, size, align, half);
+    const images = tf.zeros(shape);
+    const dy = tf.tensor4d(ref.dy, ref.dyShape);
+    const dx = tf
+      .engine()
+      .runKernel(
+        tf.ResizeNearestNeighborGrad,
+        { images, dy },
+        { alignCorners: align, halfPixelCenters: half },
+      ) as tf.Tensor;
+    assertClose(dx.dataSync(), ref.dx, 1e-4, 'dx');
+    const g = tf.grad((t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, size, align, half).mul(dy).sum())(
+      images,
+    );
+    assertClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+    tf.dispose([images, dy, dx, g]);
+  });
+}
+
+test('the cpu ResizeNearestNeighborGrad fix matches the reference for batch 3', async () => {
+  const shape: Shape4 = [3, 5, 7, 4];
+  const ref = await resizeGradRef(shape, [10, 14], false, false);
+  await tf.setBackend('cpu');
+  try {
+    const images = tf.zeros(shape);
+    const dy = tf.tensor4d(ref.dy, ref.dyShape);
+    const g = tf.grad((t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [10, 14]).mul(dy).sum())(images);
+    assertClose(g.dataSync(), ref.dx, 1e-4, 'cpu tf.grad dx');
+    tf.dispose([images, dy, g]);
+  } finally {
+    await tf.setBackend('wasm');
+  }
+});
+
+test('Concat and SplitV match plain-loop references on every axis, float32 and int32', () => {
+  const a = values(2 * 3 * 5 * 4, 1);
+  const b = values(2 * 3 * 5 * 70, 2);
+  for (const [axis, sa, sb] of [
+    [3, [2, 3, 5, 4], [2, 3, 5, 70]],
+    [2, [2, 3, 4, 5], [2, 3, 70, 5]],
+    [0, [4, 3, 5, 2], [70, 3, 5, 2]],
+  ] as [number, Shape4, Shape4][]) {
+    const ta = tf.tensor4d(a, sa);
+    const tb = tf.tensor4d(b, sb);
+    const joined = tf.concat([ta, tb], axis);
+    // Reference: outer rows of A then B.
+    const outer = sa.slice(0, axis).reduce((p, q) => p * q, 1);
+    const la = a.length / outer;
+    const lb = b.length / outer;
+    const expected: number[] = [];
+    for (let o = 0; o < outer; o++)
+      expected.push(...a.subarray(o * la, (o + 1) * la), ...b.subarray(o * lb, (o + 1) * lb));
+    assertClose(joined.dataSync(), expected, 0, `concat axis ${axis}`);
+    const [pa, pb] = tf.split(joined, [sa[axis], sb[axis]], axis);
+    assert.deepEqual(pa.shape, sa);
+    assertClose(pa.dataSync(), a, 0, `split A axis ${axis}`);
+    assertClose(pb.dataSync(), b, 0, `split B axis ${axis}`);
+    const ints = tf.concat([ta.toInt(), tb.toInt()], axis);
+    assert.equal(ints.dtype, 'int32');
+    assertClose(ints.dataSync(), Int32Array.from(expected, Math.trunc), 0, `int concat axis ${axis}`);
+    const [ia, ib] = tf.split(ints, [sa[axis], sb[axis]], axis);
+    assertClose(ia.dataSync(), Int32Array.from(a, Math.trunc), 0, `int split A axis ${axis}`);
+    assertClose(ib.dataSync(), Int32Array.from(b, Math.trunc), 0, `int split B axis ${axis}`);
+    const twice = tf.concat([ta, ta], axis);
+    const halves = tf.split(twice, 2, axis); // a number of equal splits
+    assertClose(halves[1].dataSync(), a, 0, `equal split axis ${axis}`);
+    tf.dispose([ta, tb, joined, pa, pb, ints, ia, ib, twice, ...halves]);
+  }
+});
+
+test('Concat gradient (SplitV) routes dy back to each input', () => {
+  const x1 = tf.tensor4d(values(3 * 5 * 7 * 3, 3), [3, 5, 7, 3]);
+  const x2 = tf.tensor4d(values(3 * 5 * 7 * 5, 4), [3, 5, 7, 5]);
+  const w = tf.tensor4d(values(3 * 5 * 7 * 8, 6), [3, 5, 7, 8]);
+  const [g1, g2] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.concat([p, q], -1).mul(w).sum())([x1, x2]);
+  const wv = w.dataSync();
+  const e1: number[] = [];
+  const e2: number[] = [];
+  for (let r = 0; r < 3 * 5 * 7; r++) {
+    e1.push(...wv.subarray(r * 8, r * 8 + 3));
+    e2.push(...wv.subarray(r * 8 + 3, r * 8 + 8));
+  }
+  assertClose(g1.dataSync(), e1, 0, 'grad x1');
+  assertClose(g2.dataSync(), e2, 0, 'grad x2');
+  tf.dispose([x1, x2, w, g1, g2]);
+});
+
+test('string Concat falls back to tfjs and stays correct', () => {
+  const s = tf.concat([tf.tensor1d(['a', 'b'], 'string'), tf.tensor1d(['c'], 'string')]);
+  assert.deepEqual(s.arraySync(), ['a', 'b', 'c']);
+  s.dispose();
+});

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { fail } from '../core/errors.js';
+import { lossFunction } from '../losses/registry.js';
+
+/** The U-Net of a run (the options of `buildUNet` that a run fixes). */
+export interface ModelConfig {
+  readonly inputShape: readonly [number, number, number];
+  readonly numClasses: number;
+  readonly depth: number;
+  readonly baseFilters: number;
+  readonly batchNorm: boolean;
+  readonly dropout: number;
+  readonly decoder: 'upsample' | 'transpose';
+  /** `'logits'` when the loss options say `fromLogits: true`, else `'softmax'`. */
+  readonly output: 'softmax' | 'logits';
+}
+
+/** Scenes generated in memory by `synthSplits` (the same data `segloss synth` writes). */
+export interface SyntheticDataConfig {
+  readonly kind: 'synthetic';
+  readonly n: number;
+  readonly valN: number;
+  readonly size: number;
+  readonly numClasses: number;
+  readonly missingRate: number;
+  readonly absentRate: number;
+  readonly seed: number;
+}
+
+/** A PNG dataset folder (see `openDataset`): training split and optional validation split. */
+export interface DatasetDataConfig {
+  readonly kind: 'dataset';
+  /** Absolute path. */
+  readonly dir: string;
+  readonly split: string | null;
+  readonly valSplit: string | null;
+}
+
+/** Where a run's data comes from. */
+export type DataConfig = SyntheticDataConfig | DatasetDataConfig;
+
+/**
+ * Everything that determines a training run: with the same config (and backend) two runs produce the
+ * same weights. Stored as `RUN_DIR/config.json`; a resumed run must have the same config, except
+ * `steps` (a run may be extended) and `checkpointEvery`.
+ */
+export interface RunConfig {
+  readonly format: 'segloss-run';
+  readonly version: 1;
+  readonly model: ModelConfig;
+  readonly loss: { readonly name: string; readonly options: Record<string, unknown> };
+  readonly data: DataConfig;
+  readonly classNames: readonly string[];
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly steps: number;
+  readonly checkpointEvery: number;
+  readonly validateEvery: number;
+}
+
+/** Keys that may differ between a run and its resumption. */
+const FREE_KEYS = new Set(['steps', 'checkpointEvery']);
+
+/** JSON with object keys sorted, so equal configs have equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/** SHA-256 (hex) of the parts of `config` that fix the result (all but `steps`, `checkpointEvery`). */
+export function configHash(config: RunConfig): string {
+  const fixed = Object.fromEntries(Object.entries(config).filter(([k]) => !FREE_KEYS.has(k)));
+  return createHash('sha256').update(canonicalJson(fixed)).digest('hex');
+}
+
+/**
+ * The top-level keys (and, for nested objects, `key.sub`) in which two configs differ, ignoring
+ * `steps` and `checkpointEvery`; empty when a run with `b` may resume a run with `a`.
+ */
+export function configDifferences(a: RunConfig, b: RunConfig): string[] {
+  const out: string[] = [];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    if (FREE_KEYS.has(k)) continue;
+    const va = (a as unknown as Record<string, unknown>)[k];
+    const vb = (b as unknown as Record<string, unknown>)[k];
+    if (canonicalJson(va) === canonicalJson(vb)) continue;
+    if (va && vb && typeof va === 'object' && typeof vb === 'object' && !Array.isArray(va)) {
+      const sub = new Set([...Object.keys(va), ...Object.keys(vb)]);
+      for (const s of sub) {
+        const x = (va as Record<string, unknown>)[s];
+        const y = (vb as Record<string, unknown>)[s];
+        if (canonicalJson(x) !== canonicalJson(y))
+          out.push(`${k}.${s} (${canonicalJson(x)} vs ${canonicalJson(y)})`);
+      }
+    } else out.push(`${k} (${canonicalJson(va)} vs ${canonicalJson(vb)})`);
+  }
+  return out;
+}
+
+/**
+ * Checks a config before any work: positive integers, a known loss whose options it accepts, a scalar
+ * reduction, and a validation/checkpoint period of at least one step. Returns it unchanged.
+ *
+ * @throws SeglossError `segloss: train: <field> ... expected ...`
+ */
+export function checkRunConfig(config: RunConfig): RunConfig {
+  const where = 'train';
+  const positive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) fail(where, `${name} is ${v}; expected a positive integer`);
+  };
+  positive('batchSize', config.batchSize);
+  positive('steps', config.steps);
+  positive('checkpointEvery', config.checkpointEvery);
+  positive('validateEvery', config.validateEvery);
+  if (!Number.isInteger(config.seed) || config.seed < 0) {
+    fail(where, `seed is ${config.seed}; expected a non-negative integer`);
+  }
+  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
+    fail(where, `learningRate is ${config.learningRate}; expected a positive number`);
+  }
+  lossFunction(config.loss.name, config.loss.options); // unknown loss or option → error
+  const reduction = config.loss.options.reduction;
+  if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum') {
+    fail(
+      where,
+      `loss option reduction is '${String(reduction)}'; expected 'mean' or 'sum' (a scalar to train on)`,
+    );
+  }
+  if (config.classNames.length !== config.model.numClasses) {
+    fail(
+      where,
+      `classNames has ${config.classNames.length} names; expected numClasses = ${config.model.numClasses}`,
+    );
+  }
+  return config;
+}

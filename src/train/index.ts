@@ -1,0 +1,29 @@
+/** Training and evaluation: the loop, Adam with exact state, checkpoints, data sources, metrics of a run. */
+export { train } from './loop.js';
+export type { TrainOptions, TrainResult, StepProgress } from './loop.js';
+export { Adam } from './adam.js';
+export type { AdamOptions, AdamState } from './adam.js';
+export { checkRunConfig, configDifferences, configHash, canonicalJson } from './config.js';
+export type { RunConfig, ModelConfig, DataConfig, SyntheticDataConfig, DatasetDataConfig } from './config.js';
+export { writeCheckpoint, readCheckpoint, latestCheckpointDir, checkpointName } from './checkpoint.js';
+export type { Checkpoint, CheckpointMeta, NamedArray, TrainHistory, ValidationPoint } from './checkpoint.js';
+export {
+  BatchCursor,
+  makeBatch,
+  synthSplits,
+  splitSource,
+  datasetSource,
+  openSplit,
+  openSources,
+  datasetDataConfig,
+} from './source.js';
+export type { ItemSource, TrainBatch, CursorState, SyntheticSplit, SynthSplitOptions } from './source.js';
+export { evaluateModel } from './evaluate.js';
+export type { EvaluationResult, ClassScores } from './evaluate.js';
+export { modelOf, loadRun, loadWeights, readWeights, readRunConfig, predictLabels } from './model-io.js';
+export type { LoadedRun } from './model-io.js';
+export { writeTrainingReport } from './report.js';
+export type { TrainingMetrics } from './report.js';
+export { overlay } from './overlay.js';
+export { progressReporter, progressLine, formatDuration } from './progress.js';
+export type { ProgressReporter } from './progress.js';

@@ -1,0 +1,225 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../core/errors.js';
+import { writeFileAtomic } from '../data/atomic.js';
+import { getLoss } from '../losses/registry.js';
+import { Adam } from './adam.js';
+import {
+  latestCheckpointDir,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+  type TrainHistory,
+  type ValidationPoint,
+} from './checkpoint.js';
+import { checkRunConfig, configDifferences, configHash, type RunConfig } from './config.js';
+import { evaluateModel } from './evaluate.js';
+import { loadWeights, modelOf, readRunConfig, readWeights } from './model-io.js';
+import { writeTrainingReport } from './report.js';
+import { BatchCursor, makeBatch, openSources, type ItemSource, type TrainBatch } from './source.js';
+
+/** Progress of a run, after each step. */
+export interface StepProgress {
+  readonly step: number;
+  readonly steps: number;
+  readonly firstStep: number;
+  readonly loss: number;
+  readonly batchSize: number;
+  /** Seconds since this process started training (excludes earlier, resumed parts). */
+  readonly elapsed: number;
+  readonly validation?: ValidationPoint;
+  readonly checkpoint?: string;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  readonly config: RunConfig;
+  readonly runDir: string;
+  /** Continue from the newest complete checkpoint of `runDir` (same config required). */
+  readonly resume?: boolean;
+  readonly onProgress?: (p: StepProgress) => void;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  readonly step: number;
+  readonly resumedFrom: number;
+  readonly history: TrainHistory;
+  readonly finalValidation?: ValidationPoint;
+  readonly seconds: number;
+}
+
+const WHERE = 'train';
+
+/** Checks the run folder against `resume` and returns the checkpoint to start from (or null). */
+function prepareRunDir(config: RunConfig, runDir: string, resume: boolean): Checkpoint | null {
+  const configPath = join(runDir, 'config.json');
+  const hasRun = existsSync(configPath) || existsSync(join(runDir, 'latest.json'));
+  if (!resume) {
+    if (hasRun) {
+      fail(WHERE, `${runDir} already holds a run; pass --resume to continue it, or choose another --out`);
+    }
+    mkdirSync(runDir, { recursive: true });
+    writeFileAtomic(WHERE, configPath, JSON.stringify(config, null, 1) + '\n');
+    return null;
+  }
+  if (!existsSync(configPath)) {
+    fail(WHERE, `--resume: ${runDir} has no config.json; expected a run folder written by segloss train`);
+  }
+  const saved = readRunConfig(runDir, WHERE);
+  const diff = configDifferences(saved, config);
+  if (diff.length > 0) {
+    fail(WHERE, `--resume: ${runDir} was trained with another configuration: ${diff.join('; ')}`);
+  }
+  const dir = latestCheckpointDir(runDir);
+  if (dir === null) return null; // killed before the first checkpoint: start again
+  const ckpt = readCheckpoint(dir);
+  if (ckpt.meta.configHash !== configHash(config)) {
+    fail(WHERE, `--resume: checkpoint ${dir} was written by another configuration (config hash differs)`);
+  }
+  if (ckpt.meta.step > config.steps) {
+    fail(WHERE, `--resume: checkpoint is at step ${ckpt.meta.step}, past --steps ${config.steps}`);
+  }
+  if (config.steps !== saved.steps) {
+    writeFileAtomic(WHERE, configPath, JSON.stringify(config, null, 1) + '\n');
+  }
+  return ckpt;
+}
+
+/** Per-class IoU of `model` on `source` (null where undefined). */
+function validate(model: tf.LayersModel, source: ItemSource, step: number): ValidationPoint {
+  const r = evaluateModel(model, source);
+  return { step, meanIoU: r.meanIoU, perClassIoU: r.perClass.map((c) => c.iou) };
+}
+
+/**
+ * One optimisation step: the loss of the batch through the registry (with the batch's annotated mask
+ * when the loss takes `annotated` and the options do not fix it, and its ignore mask), its gradient for
+ * every trainable weight, and an Adam update. Returns the loss value.
+ */
+function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: TrainBatch): number {
+  const loss = getLoss(config.loss.name);
+  const trainable = model.trainableWeights;
+  const vars = trainable.map((w) => w.read() as tf.Variable);
+  const x = tf.tensor(batch.x.data, [...batch.x.shape]);
+  const y = tf.tensor(batch.y.data, [...batch.y.shape]);
+  const options: Record<string, unknown> = { ...config.loss.options };
+  const extra: tf.Tensor[] = [x, y];
+  if ('annotated' in loss.defaults && options.annotated === undefined) {
+    const a = tf.tensor(batch.annotated.data, [...batch.annotated.shape]);
+    options.annotated = a;
+    extra.push(a);
+  }
+  if (batch.ignore !== null && 'ignoreMask' in loss.defaults) {
+    const m = tf.tensor(batch.ignore.data, [...batch.ignore.shape]);
+    options.ignoreMask = m;
+    extra.push(m);
+  }
+  const { value, grads } = tf.variableGrads(
+    () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
+    vars,
+  );
+  const updates = new Map(
+    trainable.map((w, i) => [w.originalName, { variable: vars[i], grad: grads[vars[i].name] }]),
+  );
+  adam.apply(updates);
+  const v = value.dataSync()[0];
+  tf.dispose([value, ...Object.values(grads), ...extra]);
+  if (!Number.isFinite(v))
+    fail(WHERE, `loss is ${v} at step ${adam.iteration}; lower --lr or check the data`);
+  return v;
+}
+
+/**
+ * Trains the run's U-Net with Adam on its data, validating and checkpointing periodically, and writes
+ * `RUN_DIR/metrics.json` and `RUN_DIR/training-curves.{png,svg}`. Deterministic: the data order comes
+ * from `Random(seed + 1)` epoch shuffles, the weights from `seed`; a run resumed from a checkpoint ends
+ * with the same weights and metrics as an uninterrupted one. Call `setupBackend` first.
+ *
+ * Validation (per-class IoU on the held-out split, inference mode) runs every `validateEvery` steps
+ * and at the end; checkpoints (see `writeCheckpoint`) every `checkpointEvery` steps and at the end.
+ *
+ * @example
+ * ```ts
+ * await setupBackend('auto');
+ * await train({ config, runDir: 'runs/a' });
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = checkRunConfig(options.config);
+  const { runDir } = options;
+  const { train: source, val } = openSources(config.data);
+  const [h, w, ch] = config.model.inputShape;
+  if (source.height !== h || source.width !== w || source.channels !== ch) {
+    fail(
+      WHERE,
+      `data is ${source.height}x${source.width}x${source.channels}; the model expects ${h}x${w}x${ch}`,
+    );
+  }
+  const ckpt = prepareRunDir(config, runDir, options.resume ?? false);
+  const model = modelOf(config);
+  const adam = new Adam({ learningRate: config.learningRate });
+  let cursor = new BatchCursor(source.n, config.batchSize, config.seed + 1);
+  const history: TrainHistory = { steps: [], loss: [], validation: [] };
+  const start = ckpt?.meta.step ?? 0;
+  if (ckpt !== null) {
+    loadWeights(model, ckpt.weights);
+    const toMap = (list: Checkpoint['m']) =>
+      new Map(list.map((t) => [t.name, { shape: [...t.shape], data: t.data }]));
+    adam.restore({ iteration: ckpt.meta.adamIteration, m: toMap(ckpt.m), v: toMap(ckpt.v) });
+    cursor = BatchCursor.fromState(ckpt.meta.cursor);
+    history.steps.push(...ckpt.meta.history.steps);
+    history.loss.push(...ckpt.meta.history.loss);
+    history.validation.push(...ckpt.meta.history.validation);
+  }
+  const t0 = performance.now();
+  const hash = configHash(config);
+  const save = (step: number): string => {
+    const state = adam.state();
+    const list = (m: ReturnType<Adam['state']>['m']) => [...m].map(([name, t]) => ({ name, ...t }));
+    const dir = writeCheckpoint(runDir, {
+      meta: { step, configHash: hash, cursor: cursor.state(), adamIteration: state.iteration, history },
+      weights: readWeights(model),
+      m: list(state.m),
+      v: list(state.v),
+    });
+    writeTrainingReport(runDir, config, history);
+    return dir;
+  };
+  for (let step = start + 1; step <= config.steps; step++) {
+    const batch = makeBatch(source, cursor.next());
+    const loss = trainStep(model, adam, config, batch);
+    history.steps.push(step);
+    history.loss.push(loss);
+    const last = step === config.steps;
+    let validation: ValidationPoint | undefined;
+    if (val !== undefined && (step % config.validateEvery === 0 || last)) {
+      validation = validate(model, val, step);
+      history.validation.push(validation);
+    }
+    const checkpoint = step % config.checkpointEvery === 0 || last ? save(step) : undefined;
+    options.onProgress?.({
+      step,
+      steps: config.steps,
+      firstStep: start + 1,
+      loss,
+      batchSize: config.batchSize,
+      elapsed: (performance.now() - t0) / 1000,
+      validation,
+      checkpoint,
+    });
+    // Let a signal handler or a progress redraw run between steps.
+    if (step % 10 === 0) await new Promise((r) => setImmediate(r));
+  }
+  if (start === config.steps) writeTrainingReport(runDir, config, history);
+  adam.dispose();
+  model.dispose();
+  return {
+    step: config.steps,
+    resumedFrom: start,
+    history,
+    finalValidation: history.validation.at(-1),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

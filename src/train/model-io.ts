@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, formatShape } from '../core/errors.js';
+import { buildUNet } from '../model/unet.js';
+import { latestCheckpointDir, readCheckpoint, type Checkpoint, type NamedArray } from './checkpoint.js';
+import type { RunConfig } from './config.js';
+
+/** The U-Net of a run config, with the run's seed for its initial weights. */
+export function modelOf(config: RunConfig): tf.LayersModel {
+  const { inputShape, numClasses, depth, baseFilters, batchNorm, dropout, decoder, output } = config.model;
+  return buildUNet({
+    inputShape,
+    numClasses,
+    depth,
+    baseFilters,
+    batchNorm,
+    dropout,
+    decoder,
+    output,
+    seed: config.seed,
+  });
+}
+
+/** Every weight of `model` (trainable and batch-norm statistics), by its stable `originalName`. */
+export function readWeights(model: tf.LayersModel): NamedArray[] {
+  return model.weights.map((w) => {
+    const t = w.read();
+    return { name: w.originalName, shape: [...t.shape], data: Float32Array.from(t.dataSync()) };
+  });
+}
+
+/** Sets every weight of `model` from `weights`, matched by name; missing names or shapes differ → error. */
+export function loadWeights(model: tf.LayersModel, weights: readonly NamedArray[]): void {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const where = 'loadWeights';
+  const values = model.weights.map((w) => {
+    const saved = byName.get(w.originalName);
+    if (saved === undefined)
+      fail(where, `checkpoint has no weight '${w.originalName}'; it was saved from another model`);
+    if (saved.shape.join() !== w.shape.join()) {
+      fail(
+        where,
+        `weight '${w.originalName}' has shape ${formatShape(saved.shape)}; the model expects ${formatShape(w.shape as number[])}`,
+      );
+    }
+    return tf.tensor(saved.data, [...saved.shape]);
+  });
+  model.setWeights(values);
+  tf.dispose(values);
+}
+
+/** A trained run read back: its config, the newest checkpoint, and the model with its weights. */
+export interface LoadedRun {
+  readonly config: RunConfig;
+  readonly checkpoint: Checkpoint;
+  readonly model: tf.LayersModel;
+}
+
+/** Reads `RUN_DIR/config.json`, or fails naming what is missing. */
+export function readRunConfig(runDir: string, where: string): RunConfig {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path))
+    fail(where, `${runDir} has no config.json; expected a run folder written by segloss train`);
+  let config: RunConfig;
+  try {
+    config = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    fail(where, `${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (config?.format !== 'segloss-run') fail(where, `${path} is not a segloss run config`);
+  return config;
+}
+
+/**
+ * Loads the model of a run folder at its newest checkpoint (call after `setupBackend`).
+ *
+ * @throws SeglossError when the folder has no config or no checkpoint, or the checkpoint is corrupt.
+ */
+export function loadRun(runDir: string, where = 'loadRun'): LoadedRun {
+  const config = readRunConfig(runDir, where);
+  const dir = latestCheckpointDir(runDir);
+  if (dir === null) fail(where, `${runDir} has no checkpoint yet (no latest.json); train first`);
+  const checkpoint = readCheckpoint(dir);
+  const model = modelOf(config);
+  loadWeights(model, checkpoint.weights);
+  return { config, checkpoint, model };
+}
+
+/**
+ * Predicted class per pixel of images `x` `[N, H, W, ch]` (inference mode, batch-norm moving
+ * statistics), as `Uint8Array [N*H*W]`, computed `batchSize` images at a time.
+ */
+export function predictLabels(
+  model: tf.LayersModel,
+  x: { data: Float32Array; shape: readonly number[] },
+  batchSize = 8,
+): Uint8Array {
+  const [n, h, w, ch] = x.shape;
+  const p = h * w;
+  const out = new Uint8Array(n * p);
+  for (let start = 0; start < n; start += batchSize) {
+    const b = Math.min(batchSize, n - start);
+    const labels = tf.tidy(() => {
+      const xb = tf.tensor4d(x.data.subarray(start * p * ch, (start + b) * p * ch), [b, h, w, ch]);
+      return tf.argMax(model.predict(xb) as tf.Tensor, -1);
+    });
+    out.set(labels.dataSync(), start * p);
+    labels.dispose();
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
 import { registerSeglossWasmKernels } from './kernels/register.js';
+import { registerCpuFixes } from './kernels/unet-kernels.js';
 
 /** The backends {@link setupBackend} can be asked for. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'node';
@@ -97,11 +98,14 @@ export async function setupBackend(
         fail(WHERE, "backend 'wasm' failed to initialise (see tfjs' warning above)");
       break;
     case 'cpu':
+      registerCpuFixes();
       if (!(await tf.setBackend('cpu'))) fail(WHERE, "backend 'cpu' failed to initialise");
       break;
     case 'auto':
-      if (!(await tryNode()) && !(await tryWasm(options)) && !(await tf.setBackend('cpu'))) {
-        fail(WHERE, 'no backend could be initialised (tried node, wasm, cpu)');
+      if (!(await tryNode()) && !(await tryWasm(options))) {
+        registerCpuFixes();
+        if (!(await tf.setBackend('cpu')))
+          fail(WHERE, 'no backend could be initialised (tried node, wasm, cpu)');
       }
       break;
   }

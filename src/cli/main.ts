@@ -52,7 +52,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.err(`segloss: unknown command '${name}'; commands are ${Object.keys(SUBCOMMANDS).join(', ')}`);
         return finish(1);
       }
-      io.out(await renderUsage(sub ?? root, sub === undefined ? undefined : root));
+      const usage = await renderUsage(sub ?? root, sub === undefined ? undefined : root);
+      io.out(io.interactive ? usage : stripAnsi(usage));
       return finish(0);
     }
     const subArgs = rawArgs.slice(rawArgs.indexOf(name as string) + 1);
@@ -79,11 +80,11 @@ function finish(code: number): number {
   return code;
 }
 
-/** Removes terminal colour codes (citty colours its own messages). */
+/** Removes terminal colour codes (citty colours its own messages and usage). */
 function stripAnsi(text: string): string {
   const esc = String.fromCharCode(27);
   return text
     .split(esc)
-    .map((part, i) => (i === 0 ? part : part.replace(/^\[\d+m/, '')))
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[\d;]*m/, '')))
     .join('');
 }

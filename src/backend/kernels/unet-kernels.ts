@@ -43,3 +43,14 @@ export function registerUNetKernels(): void {
   for (const config of unetKernelConfigs) replaceKernel(config);
   registerBatchNormGrad();
 }
+
+/**
+ * The fixes the `'cpu'` backend needs to train the U-Net correctly: tfjs 4.22's cpu
+ * `ResizeNearestNeighborGrad` is wrong for batch > 1, so the project's replaces it; and the tile-free
+ * batch-norm gradient. Idempotent. Registers nothing for wasm, so a later `setupBackend('wasm')` still
+ * installs the wasm kernels after tfjs' own.
+ */
+export function registerCpuFixes(): void {
+  replaceKernel(resizeNearestNeighborGradCpuConfig);
+  registerBatchNormGrad();
+}

@@ -5,17 +5,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../src/cli/main.js';
-import { captureIO } from '../src/cli/io.js';
+import { runCli } from './helpers/cli.js';
 import { openDataset, loadItem } from '../src/data/png-dataset.js';
 import { synthSplits } from '../src/train/source.js';
 
-async function run(...argv: string[]) {
-  const io = captureIO();
-  const code = await main(argv, io);
-  process.exitCode = 0;
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-}
+const run = runCli;
 
 const base = mkdtempSync(join(tmpdir(), 'segloss-eval-'));
 const data = join(base, 'data');

@@ -7,58 +7,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.js';
-import { captureIO } from '../src/cli/io.js';
+import { runCli, tinyTrainArgs } from './helpers/cli.js';
 
 const STEPS = 60;
 const root = new URL('..', import.meta.url).pathname;
 const child = join(root, 'test', 'fixtures-train', 'train-child.ts');
 
 function args(out: string): string[] {
-  return [
-    'train',
-    '--data',
-    'synthetic',
-    '--size',
-    '16',
-    '--n',
-    '12',
-    '--val-n',
-    '4',
-    '--missing-rate',
-    '0.3',
-    '--loss',
-    'missing-aware-crossentropy',
-    '--depth',
-    '2',
-    '--filters',
-    '4',
-    '--batch',
-    '4',
-    '--lr',
-    '0.01',
-    '--seed',
-    '9',
-    '--steps',
-    String(STEPS),
-    '--checkpoint-every',
-    '3',
-    '--validate-every',
-    '6',
-    '--backend',
-    'wasm',
-    '--out',
-    out,
-    '--json',
-  ];
+  return tinyTrainArgs(out, { steps: STEPS, seed: 9, checkpointEvery: 3, extra: ['--validate-every', '6'] });
 }
 
-async function run(argv: string[]) {
-  const io = captureIO();
-  const code = await main(argv, io);
-  process.exitCode = 0;
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-}
+const run = (argv: string[]) => runCli(...argv);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

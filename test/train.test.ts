@@ -6,54 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { main } from '../src/cli/main.js';
-import { captureIO } from '../src/cli/io.js';
+import { runCli, tinyTrainArgs } from './helpers/cli.js';
 
-async function run(...argv: string[]) {
-  const io = captureIO();
-  const code = await main(argv, io);
-  process.exitCode = 0;
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-}
-
-/** Flags of a tiny training run; `extra` overrides or adds. */
-export function tinyTrainArgs(out: string, steps = 12, extra: string[] = []): string[] {
-  return [
-    'train',
-    '--data',
-    'synthetic',
-    '--size',
-    '16',
-    '--n',
-    '12',
-    '--val-n',
-    '4',
-    '--missing-rate',
-    '0.3',
-    '--loss',
-    'missing-aware-crossentropy',
-    '--depth',
-    '2',
-    '--filters',
-    '4',
-    '--batch',
-    '4',
-    '--lr',
-    '0.01',
-    '--seed',
-    '5',
-    '--steps',
-    String(steps),
-    '--checkpoint-every',
-    '4',
-    '--backend',
-    'wasm',
-    '--out',
-    out,
-    '--json',
-    ...extra,
-  ];
-}
+const run = runCli;
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'segloss-train-'));
 const finalWeights = (dir: string, step: number) =>
@@ -129,10 +84,10 @@ test('train: same seed twice → identical weights; resume from an earlier check
 
 test('train: an existing run folder is not overwritten without --resume', async () => {
   const dir = join(tmp(), 'run');
-  assert.equal((await run(...tinyTrainArgs(dir, 4))).code, 0);
+  assert.equal((await run(...tinyTrainArgs(dir, { steps: 4 }))).code, 0);
   const before = readFileSync(join(dir, 'config.json'), 'utf8');
   const mtime = statSync(join(dir, 'latest.json')).mtimeMs;
-  const r = await run(...tinyTrainArgs(dir, 4));
+  const r = await run(...tinyTrainArgs(dir, { steps: 4 }));
   assert.equal(r.code, 1);
   assert.match(
     r.err,
@@ -144,7 +99,7 @@ test('train: an existing run folder is not overwritten without --resume', async 
 
 test('train --resume: another loss, model or data config is refused, nothing written', async () => {
   const dir = join(tmp(), 'run');
-  assert.equal((await run(...tinyTrainArgs(dir, 4))).code, 0);
+  assert.equal((await run(...tinyTrainArgs(dir, { steps: 4 }))).code, 0);
   const before = readFileSync(join(dir, 'latest.json'), 'utf8');
   const cases: [string[], RegExp][] = [
     [
@@ -156,7 +111,7 @@ test('train --resume: another loss, model or data config is refused, nothing wri
     [['--options', '{"epsilon":0.001}'], /another configuration: loss\.options/],
   ];
   for (const [extra, message] of cases) {
-    const args = tinyTrainArgs(dir, 8);
+    const args = tinyTrainArgs(dir, { steps: 8 });
     for (let i = 0; i < extra.length; i += 2) {
       const k = args.indexOf(extra[i]);
       if (k >= 0) args.splice(k, 2);
@@ -172,11 +127,11 @@ test('train --resume: another loss, model or data config is refused, nothing wri
 
 test('train --resume: a cut-short checkpoint is refused with a clear error', async () => {
   const dir = join(tmp(), 'run');
-  assert.equal((await run(...tinyTrainArgs(dir, 4))).code, 0);
+  assert.equal((await run(...tinyTrainArgs(dir, { steps: 4 }))).code, 0);
   const bin = join(dir, 'checkpoints', 'step-000004', 'weights.bin');
   const bytes = readFileSync(bin);
   writeFileSync(bin, bytes.subarray(0, 100));
-  const r = await run(...tinyTrainArgs(dir, 8), '--resume');
+  const r = await run(...tinyTrainArgs(dir, { steps: 8 }), '--resume');
   assert.equal(r.code, 1);
   assert.match(
     r.err,

@@ -1,5 +1,6 @@
 import type { ArgsDef } from 'citty';
 import { fail } from '../core/errors.js';
+import { BACKEND_NAMES, type BackendName } from '../backend/setup.js';
 
 /**
  * Rejects flags a command does not declare (citty itself accepts anything), naming the valid ones.
@@ -82,4 +83,13 @@ export function jsonObjectFlag(
     fail(`segloss ${command}`, `--${flag} must be a JSON object, got ${value}`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Checks a `--backend` value. */
+export function backendFlag(command: string, value: string | undefined): BackendName {
+  const v = value ?? 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(v)) {
+    fail(`segloss ${command}`, `--backend is '${v}'; expected one of ${BACKEND_NAMES.join(', ')}`);
+  }
+  return v as BackendName;
 }

@@ -1,9 +1,8 @@
 import { defineCommand } from 'citty';
-import { setupBackend, BACKEND_NAMES, type BackendName } from '../backend/setup.js';
-import { fail } from '../core/errors.js';
+import { setupBackend, BACKEND_NAMES } from '../backend/setup.js';
 import { runPostDemo } from '../experiment/post-demo.js';
 import { writePostDemoFigures } from '../report/demo-figures.js';
-import { intFlag, numberFlag } from './args.js';
+import { backendFlag, intFlag, numberFlag } from './args.js';
 import type { CliIO } from './io.js';
 
 const NAME = 'demo';
@@ -31,10 +30,7 @@ export const demoCommand = defineCommand({
   },
   async run({ args, data }) {
     const io = (data as { io: CliIO }).io;
-    if (!(BACKEND_NAMES as readonly string[]).includes(args.backend)) {
-      fail(`segloss ${NAME}`, `--backend is '${args.backend}'; expected one of ${BACKEND_NAMES.join(', ')}`);
-    }
-    await setupBackend(args.backend as BackendName);
+    await setupBackend(backendFlag(NAME, args.backend));
     const n = intFlag(NAME, 'n', args.n, 1, 4096);
     const result = runPostDemo({
       n,

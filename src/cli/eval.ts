@@ -7,7 +7,7 @@ import { openSplit } from '../train/source.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIO } from './io.js';
-import { backendFlag } from './train.js';
+import { backendFlag } from './args.js';
 
 const NAME = 'eval';
 const WHERE = `segloss ${NAME}`;

@@ -8,7 +8,7 @@ import { loadRun, predictLabels } from '../train/model-io.js';
 import { overlay } from '../train/overlay.js';
 import { numberFlag } from './args.js';
 import type { CliIO } from './io.js';
-import { backendFlag } from './train.js';
+import { backendFlag } from './args.js';
 
 const NAME = 'predict';
 const WHERE = `segloss ${NAME}`;

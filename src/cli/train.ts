@@ -1,8 +1,9 @@
+import { backendFlag } from './args.js';
 import { defineCommand } from 'citty';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
-import { setupBackend, BACKEND_NAMES, type BackendName } from '../backend/setup.js';
+import { setupBackend } from '../backend/setup.js';
 import { openDataset } from '../data/png-dataset.js';
 import { SCENE_CLASSES } from '../synth/scenes.js';
 import type { DataConfig, RunConfig } from '../train/config.js';
@@ -15,15 +16,6 @@ import type { CliIO } from './io.js';
 
 const NAME = 'train';
 const WHERE = `segloss ${NAME}`;
-
-/** Checks a `--backend` value. */
-export function backendFlag(command: string, value: string | undefined): BackendName {
-  const v = value ?? 'auto';
-  if (!(BACKEND_NAMES as readonly string[]).includes(v)) {
-    fail(`segloss ${command}`, `--backend is '${v}'; expected one of ${BACKEND_NAMES.join(', ')}`);
-  }
-  return v as BackendName;
-}
 
 type Args = Record<string, string | boolean | undefined>;
 

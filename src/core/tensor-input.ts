@@ -29,11 +29,11 @@ export function checkTensorValues(
   range?: readonly [number, number],
 ): void {
   // sum(x * 0) is 0 for finite x and NaN as soon as one value is NaN or +-Inf: one pass, no boolean ops.
-  const summary = tf.tidy(() =>
-    range === undefined
-      ? tf.sum(tf.mul(x, 0)).reshape([1])
-      : tf.stack([tf.sum(tf.mul(x, 0)), tf.min(x), tf.max(x)]),
-  );
+  const summary = tf.tidy(() => {
+    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32'); // int32 targets from tf.oneHot, bool masks
+    const nonFinite = tf.sum(tf.mul(xf, 0));
+    return range === undefined ? tf.reshape(nonFinite, [1]) : tf.stack([nonFinite, tf.min(xf), tf.max(xf)]);
+  });
   const values = summary.dataSync();
   summary.dispose();
   if (values[0] !== 0) fail(where, `${arg} contains NaN or Inf; expected finite numbers`);

@@ -4,39 +4,17 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { FastBatchNormalization } from './fast-batch-norm.js';
+import { assertAllClose, lcgValues } from '../../test/helpers/arrays.js';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
 
-function values(n: number, seed: number, scale = 1, shift = 0): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale + shift;
-  }
-  return out;
-}
-
-function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
-
 test('FastBatchNormalization equals the stock layer: training output, gradients, moving stats, inference', () => {
   const shape: [number, number, number, number] = [3, 5, 7, 4];
   const size = 3 * 5 * 7 * 4;
-  const x = tf.tensor4d(values(size, 1, 2, 0.5), shape);
-  const w = tf.tensor4d(values(size, 2), shape); // upstream gradient dy = w
+  const x = tf.tensor4d(lcgValues(size, 1, { scale: 2, shift: 0.5 }), shape);
+  const w = tf.tensor4d(lcgValues(size, 2), shape); // upstream gradient dy = w
   const gamma = tf.tensor1d([1.5, -0.5, 0.8, 1]);
   const beta = tf.tensor1d([0.1, 0.2, -0.3, 0]);
   const layers = [tf.layers.batchNormalization({ axis: -1 }), new FastBatchNormalization({ axis: -1 })];
@@ -68,17 +46,17 @@ test('FastBatchNormalization equals the stock layer: training output, gradients,
   });
   const [stock, fast] = results;
   assert.ok(Math.abs(fast.loss - stock.loss) < 1e-4, `loss ${fast.loss} vs ${stock.loss}`);
-  assertClose(fast.dg, stock.dg, 1e-4, 'dgamma');
-  assertClose(fast.db, stock.db, 1e-4, 'dbeta');
-  assertClose(fast.dx, stock.dx, 1e-4, 'dx');
-  assertClose(fast.mm, stock.mm, 1e-5, 'moving mean (3 updates)');
-  assertClose(fast.mv, stock.mv, 1e-5, 'moving variance (3 updates)');
-  assertClose(fast.y, stock.y, 1e-5, 'inference output');
+  assertAllClose(fast.dg, stock.dg, 1e-4, 'dgamma');
+  assertAllClose(fast.db, stock.db, 1e-4, 'dbeta');
+  assertAllClose(fast.dx, stock.dx, 1e-4, 'dx');
+  assertAllClose(fast.mm, stock.mm, 1e-5, 'moving mean (3 updates)');
+  assertAllClose(fast.mv, stock.mv, 1e-5, 'moving variance (3 updates)');
+  assertAllClose(fast.y, stock.y, 1e-5, 'inference output');
   // dbeta is the per-channel sum of dy: a hand check independent of both layers.
   const wv = w.dataSync();
   const e = new Float64Array(4);
   for (let i = 0; i < wv.length; i++) e[i % 4] += wv[i];
-  assertClose(fast.db, e, 1e-4, 'dbeta by hand');
+  assertAllClose(fast.db, e, 1e-4, 'dbeta by hand');
   // Weights keep the stock names (checkpoints load by name) and the class name serialises as stock.
   assert.deepEqual(
     layers[1].weights.map((v) => v.originalName.split('/').pop()),
@@ -88,10 +66,10 @@ test('FastBatchNormalization equals the stock layer: training output, gradients,
 });
 
 test('FastBatchNormalization falls back to the stock path for other axes', () => {
-  const x = tf.tensor4d(values(2 * 3 * 4 * 5, 3), [2, 3, 4, 5]);
+  const x = tf.tensor4d(lcgValues(2 * 3 * 4 * 5, 3), [2, 3, 4, 5]);
   const stock = tf.layers.batchNormalization({ axis: 1 });
   const fast = new FastBatchNormalization({ axis: 1 });
   const a = (stock.apply(x, { training: true }) as tf.Tensor).dataSync();
   const b = (fast.apply(x, { training: true }) as tf.Tensor).dataSync();
-  assertClose(b, a, 1e-6, 'axis 1');
+  assertAllClose(b, a, 1e-6, 'axis 1');
 });

@@ -9,6 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ndarray, type NdArray } from '../../src/core/ndarray.js';
 import { getLoss, type LossOptions } from '../../src/losses/registry.js';
 import { Random } from '../../src/synth/random.js';
+import { assertAllClose } from './arrays.js';
+
+export { assertAllClose };
 
 /** One row of a loss's case table: inputs, options, the expected value and where it came from. */
 export interface LossCase {
@@ -27,22 +30,6 @@ export interface LossCase {
 export function rng(seed: number): () => number {
   const r = new Random(seed);
   return () => r.uniform();
-}
-
-function closeTo(actual: number, expected: number, tol: number, what: string): void {
-  const ok = Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
-  assert.ok(ok, `${what}: got ${actual}, expected ${expected} (tolerance ${tol})`);
-}
-
-/** Asserts two flat arrays agree elementwise within a relative tolerance. */
-export function assertAllClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) closeTo(actual[i], expected[i], tol, `${what}[${i}]`);
 }
 
 function tensorOf(a: NdArray): tf.Tensor {
@@ -216,14 +203,14 @@ export function checkIgnoreContract(lossName: string, options: LossOptions, seed
     let expected = 0;
     for (let i = 0; i < n * p; i++) if (ignore[i] === 0) expected += map[i];
     const sumRef = loss.reference(yTrue, yPred, { ...options, ignoreMask, reduction: 'sum' }).data[0];
-    closeTo(sumRef, expected, 1e-5, 'reference sum over valid pixels');
+    assertAllClose([sumRef], [expected], 1e-5, 'reference sum over valid pixels');
     const sumTensor = tf.tidy(
       () =>
         loss
           .tensor(tensorOf(yTrue), tensorOf(yPred), { ...options, ignoreMask, reduction: 'sum' })
           .dataSync()[0],
     );
-    closeTo(sumTensor, expected, 1e-5, 'tensor sum over valid pixels');
+    assertAllClose([sumTensor], [expected], 1e-5, 'tensor sum over valid pixels');
   });
 }
 

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerUNetKernels } from './unet-kernels.js';
 import { columnSums } from './leading-sum.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
+import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
 // tfjs' own FusedBatchNorm gradient, captured before registerUNetKernels replaces it.
 const tfjsBatchNormGrad = tf.getGradient(tf.FusedBatchNorm);
@@ -17,29 +18,6 @@ before(async () => {
 });
 
 /** Deterministic values in [-1, 1) (a linear congruential generator), optionally rounded to create ties. */
-function values(n: number, seed: number, levels = 0): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const v = s / 2 ** 31 - 1;
-    out[i] = levels > 0 ? Math.round(v * levels) / levels : v;
-  }
-  return out;
-}
-
-function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
 
 type Shape4 = [number, number, number, number];
 
@@ -53,37 +31,37 @@ function e3Of(v: Float32Array): Float64Array {
 test('Sum and Mean over leading axes (bias gradient) matches a plain loop; other reductions still work', () => {
   assert.deepEqual([...columnSums(Float32Array.of(1, 2, 3, 4, 5, 6), 3, 2)], [9, 12]);
   const shape: Shape4 = [3, 5, 7, 6];
-  const v = values(3 * 5 * 7 * 6, 8);
+  const v = lcgValues(3 * 5 * 7 * 6, 8);
   const x = tf.tensor4d(v, shape);
   const expected = new Float64Array(6);
   for (let i = 0; i < v.length; i++) expected[i % 6] += v[i];
   const s = x.sum([0, 1, 2]);
   assert.deepEqual(s.shape, [6]);
-  assertClose(s.dataSync(), expected, 1e-5, 'sum [0,1,2]');
+  assertAllClose(s.dataSync(), expected, 1e-5, 'sum [0,1,2]');
   const k = x.sum([2, 0, 1], true); // unordered axes, keepDims
   assert.deepEqual(k.shape, [1, 1, 1, 6]);
-  assertClose(k.dataSync(), expected, 1e-5, 'sum keepDims');
+  assertAllClose(k.dataSync(), expected, 1e-5, 'sum keepDims');
   const m = x.mean([0, 1, 2]);
-  assertClose(
+  assertAllClose(
     m.dataSync(),
     expected.map((e) => e / (3 * 5 * 7)),
     1e-5,
     'mean [0,1,2]',
   );
-  assertClose(x.mean(-1).dataSync(), e3Of(v), 1e-5, 'mean axis -1 (fallback)');
+  assertAllClose(x.mean(-1).dataSync(), e3Of(v), 1e-5, 'mean axis -1 (fallback)');
   m.dispose();
   const lead1 = x.sum(0);
   const e1 = new Float64Array(5 * 7 * 6);
   for (let i = 0; i < v.length; i++) e1[i % e1.length] += v[i];
-  assertClose(lead1.dataSync(), e1, 1e-5, 'sum axis 0');
+  assertAllClose(lead1.dataSync(), e1, 1e-5, 'sum axis 0');
   // Not leading axes, all axes, and int32: tfjs' own kernel.
   const inner = x.sum(-1);
   const e3 = new Float64Array(3 * 5 * 7);
   for (let i = 0; i < v.length; i++) e3[Math.floor(i / 6)] += v[i];
-  assertClose(inner.dataSync(), e3, 1e-5, 'sum axis -1');
-  assertClose(x.sum().dataSync(), [expected.reduce((a, b) => a + b)], 1e-4, 'sum all');
+  assertAllClose(inner.dataSync(), e3, 1e-5, 'sum axis -1');
+  assertAllClose(x.sum().dataSync(), [expected.reduce((a, b) => a + b)], 1e-4, 'sum all');
   assert.equal(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dtype, 'int32');
-  assertClose(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dataSync(), [4, 6], 0, 'int sum');
+  assertAllClose(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dataSync(), [4, 6], 0, 'int sum');
   tf.dispose([x, s, k, lead1, inner]);
 });
 
@@ -116,8 +94,8 @@ test('tile-free batch-norm gradient equals tfjs own gradient for x, mean, varian
   assert.ok(tfjsBatchNormGrad && tfjsBatchNormGrad !== batchNormGradConfig);
   assert.equal(tf.getGradient(tf.FusedBatchNorm), batchNormGradConfig);
   const shape: Shape4 = [3, 5, 7, 4];
-  const x = tf.tensor4d(values(3 * 5 * 7 * 4, 21), shape);
-  const w = tf.tensor4d(values(3 * 5 * 7 * 4, 22), shape);
+  const x = tf.tensor4d(lcgValues(3 * 5 * 7 * 4, 21), shape);
+  const w = tf.tensor4d(lcgValues(3 * 5 * 7 * 4, 22), shape);
   const mean = tf.tensor1d([0.1, -0.2, 0.05, 0]);
   const variance = tf.tensor1d([0.5, 1.5, 0.25, 2]);
   const offset = tf.tensor1d([0.3, 0, -0.1, 0.2]);
@@ -132,7 +110,7 @@ test('tile-free batch-norm gradient equals tfjs own gradient for x, mean, varian
   try {
     const theirs = tf.grads(f)([x, mean, variance, scale, offset]);
     ['x', 'mean', 'variance', 'scale', 'offset'].forEach((name, i) =>
-      assertClose(ours[i].dataSync(), theirs[i].dataSync(), 1e-5, `d${name}`),
+      assertAllClose(ours[i].dataSync(), theirs[i].dataSync(), 1e-5, `d${name}`),
     );
     tf.dispose(theirs);
   } finally {
@@ -142,6 +120,6 @@ test('tile-free batch-norm gradient equals tfjs own gradient for x, mean, varian
   const wv = w.dataSync();
   const e = new Float64Array(4);
   for (let i = 0; i < wv.length; i++) e[i % 4] += wv[i];
-  assertClose(ours[4].dataSync(), e, 1e-5, 'doffset by hand');
+  assertAllClose(ours[4].dataSync(), e, 1e-5, 'doffset by hand');
   tf.dispose([x, w, mean, variance, offset, scale, ...ours]);
 });

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerUNetKernels } from './unet-kernels.js';
 import { nearestSourceIndex } from './resize-grad.js';
+import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
 before(async () => {
   registerUNetKernels();
@@ -14,29 +15,6 @@ before(async () => {
 });
 
 /** Deterministic values in [-1, 1) (a linear congruential generator), optionally rounded to create ties. */
-function values(n: number, seed: number, levels = 0): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const v = s / 2 ** 31 - 1;
-    out[i] = levels > 0 ? Math.round(v * levels) / levels : v;
-  }
-  return out;
-}
-
-function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    assert.ok(d <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
 
 type Shape4 = [number, number, number, number];
 
@@ -47,7 +25,7 @@ function maxPoolGradRef(x: Float32Array, shape: Shape4, f: number, s: number, pa
   const ow = pad === 'same' ? Math.ceil(w / s) : Math.floor((w - f) / s) + 1;
   const top = pad === 'same' ? Math.floor(Math.max((oh - 1) * s + f - h, 0) / 2) : 0;
   const left = pad === 'same' ? Math.floor(Math.max((ow - 1) * s + f - w, 0) / 2) : 0;
-  const dy = values(n * oh * ow * c, 99);
+  const dy = lcgValues(n * oh * ow * c, 99);
   const dx = new Float32Array(x.length);
   const at = (b: number, i: number, j: number, k: number) => ((b * h + i) * w + j) * c + k;
   for (let b = 0; b < n; b++)
@@ -80,10 +58,10 @@ const poolCases: { shape: Shape4; f: number; s: number; pad: 'same' | 'valid'; l
 
 for (const { shape, f, s, pad, levels } of poolCases) {
   test(`MaxPoolGrad matches the plain loop: x ${JSON.stringify(shape)}, ${f}x${f} stride ${s} ${pad}`, () => {
-    const xv = values(
+    const xv = lcgValues(
       shape.reduce((a, b) => a * b),
       7,
-      levels,
+      { levels },
     );
     const ref = maxPoolGradRef(xv, shape, f, s, pad);
     const x = tf.tensor4d(xv, shape);
@@ -93,10 +71,15 @@ for (const { shape, f, s, pad, levels } of poolCases) {
     const dx = tf
       .engine()
       .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: f, strides: s, pad });
-    assertClose((dx as tf.Tensor).dataSync(), ref.dx, 1e-4, 'dx');
+    assertAllClose((dx as tf.Tensor).dataSync(), ref.dx, 1e-4, 'dx');
     // The same kernel reached through autodiff of tf.maxPool.
-    const g = tf.grad((t: tf.Tensor4D) => tf.maxPool(t, f, s, pad).mul(dy).sum())(x);
-    assertClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+    const g = tf.grad((t: tf.Tensor) =>
+      tf
+        .maxPool(t as tf.Tensor4D, f, s, pad)
+        .mul(dy)
+        .sum(),
+    )(x);
+    assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
     tf.dispose([x, y, dy, dx as tf.Tensor, g]);
   });
 }
@@ -124,7 +107,7 @@ async function resizeGradRef(shape: Shape4, size: [number, number], alignCorners
   const src = tf.image.resizeNearestNeighbor(index, size, alignCorners, half).dataSync().slice();
   tf.dispose(index);
   await tf.setBackend(prev);
-  const dy = values(n * size[0] * size[1] * c, 5);
+  const dy = lcgValues(n * size[0] * size[1] * c, 5);
   const dx = new Float64Array(total);
   for (let i = 0; i < src.length; i++) dx[src[i]] += dy[i];
   return { dy, dyShape: [n, size[0], size[1], c] as Shape4, dx };
@@ -150,11 +133,14 @@ for (const { shape, size, align, half } of resizeCases) {
         { images, dy },
         { alignCorners: align, halfPixelCenters: half },
       ) as tf.Tensor;
-    assertClose(dx.dataSync(), ref.dx, 1e-4, 'dx');
-    const g = tf.grad((t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, size, align, half).mul(dy).sum())(
-      images,
-    );
-    assertClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+    assertAllClose(dx.dataSync(), ref.dx, 1e-4, 'dx');
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.image
+        .resizeNearestNeighbor(t as tf.Tensor4D, size, align, half)
+        .mul(dy)
+        .sum(),
+    )(images);
+    assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
     tf.dispose([images, dy, dx, g]);
   });
 }
@@ -166,8 +152,13 @@ test('the cpu ResizeNearestNeighborGrad fix matches the reference for batch 3', 
   try {
     const images = tf.zeros(shape);
     const dy = tf.tensor4d(ref.dy, ref.dyShape);
-    const g = tf.grad((t: tf.Tensor4D) => tf.image.resizeNearestNeighbor(t, [10, 14]).mul(dy).sum())(images);
-    assertClose(g.dataSync(), ref.dx, 1e-4, 'cpu tf.grad dx');
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.image
+        .resizeNearestNeighbor(t as tf.Tensor4D, [10, 14])
+        .mul(dy)
+        .sum(),
+    )(images);
+    assertAllClose(g.dataSync(), ref.dx, 1e-4, 'cpu tf.grad dx');
     tf.dispose([images, dy, g]);
   } finally {
     await tf.setBackend('wasm');
@@ -175,8 +166,8 @@ test('the cpu ResizeNearestNeighborGrad fix matches the reference for batch 3', 
 });
 
 test('Concat and SplitV match plain-loop references on every axis, float32 and int32', () => {
-  const a = values(2 * 3 * 5 * 4, 1);
-  const b = values(2 * 3 * 5 * 70, 2);
+  const a = lcgValues(2 * 3 * 5 * 4, 1);
+  const b = lcgValues(2 * 3 * 5 * 70, 2);
   for (const [axis, sa, sb] of [
     [3, [2, 3, 5, 4], [2, 3, 5, 70]],
     [2, [2, 3, 4, 5], [2, 3, 70, 5]],
@@ -192,28 +183,28 @@ test('Concat and SplitV match plain-loop references on every axis, float32 and i
     const expected: number[] = [];
     for (let o = 0; o < outer; o++)
       expected.push(...a.subarray(o * la, (o + 1) * la), ...b.subarray(o * lb, (o + 1) * lb));
-    assertClose(joined.dataSync(), expected, 0, `concat axis ${axis}`);
+    assertAllClose(joined.dataSync(), expected, 0, `concat axis ${axis}`);
     const [pa, pb] = tf.split(joined, [sa[axis], sb[axis]], axis);
     assert.deepEqual(pa.shape, sa);
-    assertClose(pa.dataSync(), a, 0, `split A axis ${axis}`);
-    assertClose(pb.dataSync(), b, 0, `split B axis ${axis}`);
+    assertAllClose(pa.dataSync(), a, 0, `split A axis ${axis}`);
+    assertAllClose(pb.dataSync(), b, 0, `split B axis ${axis}`);
     const ints = tf.concat([ta.toInt(), tb.toInt()], axis);
     assert.equal(ints.dtype, 'int32');
-    assertClose(ints.dataSync(), Int32Array.from(expected, Math.trunc), 0, `int concat axis ${axis}`);
+    assertAllClose(ints.dataSync(), Int32Array.from(expected, Math.trunc), 0, `int concat axis ${axis}`);
     const [ia, ib] = tf.split(ints, [sa[axis], sb[axis]], axis);
-    assertClose(ia.dataSync(), Int32Array.from(a, Math.trunc), 0, `int split A axis ${axis}`);
-    assertClose(ib.dataSync(), Int32Array.from(b, Math.trunc), 0, `int split B axis ${axis}`);
+    assertAllClose(ia.dataSync(), Int32Array.from(a, Math.trunc), 0, `int split A axis ${axis}`);
+    assertAllClose(ib.dataSync(), Int32Array.from(b, Math.trunc), 0, `int split B axis ${axis}`);
     const twice = tf.concat([ta, ta], axis);
     const halves = tf.split(twice, 2, axis); // a number of equal splits
-    assertClose(halves[1].dataSync(), a, 0, `equal split axis ${axis}`);
+    assertAllClose(halves[1].dataSync(), a, 0, `equal split axis ${axis}`);
     tf.dispose([ta, tb, joined, pa, pb, ints, ia, ib, twice, ...halves]);
   }
 });
 
 test('Concat gradient (SplitV) routes dy back to each input', () => {
-  const x1 = tf.tensor4d(values(3 * 5 * 7 * 3, 3), [3, 5, 7, 3]);
-  const x2 = tf.tensor4d(values(3 * 5 * 7 * 5, 4), [3, 5, 7, 5]);
-  const w = tf.tensor4d(values(3 * 5 * 7 * 8, 6), [3, 5, 7, 8]);
+  const x1 = tf.tensor4d(lcgValues(3 * 5 * 7 * 3, 3), [3, 5, 7, 3]);
+  const x2 = tf.tensor4d(lcgValues(3 * 5 * 7 * 5, 4), [3, 5, 7, 5]);
+  const w = tf.tensor4d(lcgValues(3 * 5 * 7 * 8, 6), [3, 5, 7, 8]);
   const [g1, g2] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.concat([p, q], -1).mul(w).sum())([x1, x2]);
   const wv = w.dataSync();
   const e1: number[] = [];
@@ -222,8 +213,8 @@ test('Concat gradient (SplitV) routes dy back to each input', () => {
     e1.push(...wv.subarray(r * 8, r * 8 + 3));
     e2.push(...wv.subarray(r * 8 + 3, r * 8 + 8));
   }
-  assertClose(g1.dataSync(), e1, 0, 'grad x1');
-  assertClose(g2.dataSync(), e2, 0, 'grad x2');
+  assertAllClose(g1.dataSync(), e1, 0, 'grad x1');
+  assertAllClose(g2.dataSync(), e2, 0, 'grad x2');
   tf.dispose([x1, x2, w, g1, g2]);
 });
 

@@ -16,18 +16,15 @@
  * new tensor, so the product is `[X_tapᵀ for all taps] (K·Cin × rows) · dY (rows × Cout)` with `dY` on
  * the right, packed once per chunk for all taps; the phases are transposed once to channels-first
  * columns, from which the SeglossTapColumns kernel (tap-columns.ts) copies each tap's range.
+ * The zero padding of `x` and `dy` onto the grid uses SeglossPadCrop (perf-kernels.ts; tfjs' wasm
+ * `PadV2` is about 3x slower), and for stride 1 the taps come out in `(kh, kw)` order, so the result
+ * is a reshape of the sum.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
 import { tapColumns } from './tap-columns.js';
-import {
-  asTensor4D,
-  checkDy,
-  convGeometry,
-  padOrCrop,
-  type ConvGeometry,
-  type ConvGradAttrs,
-} from './conv-geometry.js';
+import { padCrop } from './perf-kernels.js';
+import { asTensor4D, checkDy, convGeometry, type ConvGeometry, type ConvGradAttrs } from './conv-geometry.js';
 
 const WHERE = 'Conv2DBackpropFilter';
 
@@ -55,16 +52,13 @@ export function tapGrid(
   const sw = g.strideW;
   const hg = g.outH + Math.ceil(g.kH / sh) - 1;
   const wg = g.outW + Math.ceil(g.kW / sw) - 1;
-  const xp = padOrCrop(x, g.padTop, sh * hg - g.padTop - g.inH, g.padLeft, sw * wg - g.padLeft - g.inW);
+  const xp = padCrop(x, g.padTop, sh * hg - g.padTop - g.inH, g.padLeft, sw * wg - g.padLeft - g.inW);
   const cells = g.n * hg * wg;
-  const dyRows = tf.reshape(padOrCrop(dy, 0, hg - g.outH, 0, wg - g.outW), [
-    cells,
-    dy.shape[3],
-  ]) as tf.Tensor2D;
+  const dyRows = tf.reshape(padCrop(dy, 0, hg - g.outH, 0, wg - g.outW), [cells, dy.shape[3]]) as tf.Tensor2D;
   // All phases in one matrix: [N·Hg, sh, Wg, sw·Cin] -> [sh, N·Hg, Wg, sw·Cin] -> [sh·cells, sw·Cin] ->
   // transposed [sw·Cin, sh·cells]: phase (a, b) = rows b·Cin …, columns a·cells … (one rank-4 and one
   // rank-2 transpose; tfjs-backend-wasm's StridedSlice would copy element by element).
-  const byRow = tf.transpose(tf.reshape(xp, [g.n * hg, sh, wg, sw * g.inC]), [1, 0, 2, 3]);
+  const byRow = sh === 1 ? xp : tf.transpose(tf.reshape(xp, [g.n * hg, sh, wg, sw * g.inC]), [1, 0, 2, 3]);
   const columns = tf.transpose(tf.reshape(byRow, [sh * cells, sw * g.inC])) as tf.Tensor2D;
   const phases: PhaseTaps[] = [];
   for (let a = 0; a < Math.min(sh, g.kH); a++) {
@@ -116,7 +110,8 @@ export function conv2dFilterGradient(
   for (let p0 = 0; p0 < length; p0 += step) {
     const rows = Math.min(step, length - p0);
     const dyWindow = { rowStart: 0, offset: p0 * g.outC, limit: length * g.outC };
-    const dyChunk = tf.reshape(tapColumns(dyFlat, [dyWindow], 1, rows * g.outC), [rows, g.outC]);
+    const dyChunk =
+      rows === length ? dyRows : tf.reshape(tapColumns(dyFlat, [dyWindow], 1, rows * g.outC), [rows, g.outC]);
     const windows = taps.map((t) => ({
       rowStart: t.phase.rowStart,
       offset: t.phase.first + t.offset + p0,
@@ -127,6 +122,10 @@ export function conv2dFilterGradient(
     const prev = sum;
     sum = prev === undefined ? product : (tf.add(prev, product) as tf.Tensor2D);
     tf.dispose([gathered, dyChunk, ...(prev === undefined ? [] : [prev, product])]);
+  }
+  // Stride 1: the taps are already in (kh, kw) order.
+  if (taps.every((t, k) => t.kh * g.kW + t.kw === k)) {
+    return tf.reshape(sum as tf.Tensor2D, [g.kH, g.kW, g.inC, g.outC]);
   }
   const perTap: tf.Tensor2D[] = new Array<tf.Tensor2D>(g.kH * g.kW);
   taps.forEach((t, k) => {

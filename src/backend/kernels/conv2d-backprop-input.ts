@@ -26,6 +26,7 @@ import {
   type ConvGradAttrs,
 } from './conv-geometry.js';
 import { crop } from './tap-columns.js';
+import { flipFilter } from './perf-kernels.js';
 
 const WHERE = 'Conv2DBackpropInput';
 
@@ -46,7 +47,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom
   // [mh, mw, Cout, a, b, Cin] -> [mh, mw, Cout, sh·sw·Cin].
   let filter: tf.Tensor4D;
   if (sh === 1 && sw === 1) {
-    filter = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
+    filter = flipFilter(w);
   } else {
     const padded = tf.pad(w, [
       [0, sh * mh - g.kH],

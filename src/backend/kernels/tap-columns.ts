@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { f32, heapBackend } from './wasm-heap.js';
+import { perfKernelConfigs } from './perf-kernels.js';
 
 /** The kernel name, registered for the wasm backend only. */
 export const TAP_COLUMNS = 'SeglossTapColumns';
@@ -101,10 +102,14 @@ function cropKernel(args: {
   return out;
 }
 
-/** The kernel configs of {@link TAP_COLUMNS} and {@link CROP} for the wasm backend. */
+/**
+ * The kernel configs of {@link TAP_COLUMNS} and {@link CROP} for the wasm backend, and those of
+ * perf-kernels.ts (`SeglossPadCrop`, `SeglossFlipFilter`).
+ */
 export const tapColumnsConfigs: readonly tf.KernelConfig[] = [
   { kernelName: TAP_COLUMNS, backendName: 'wasm', kernelFunc: tapColumnsKernel as unknown as tf.KernelFunc },
   { kernelName: CROP, backendName: 'wasm', kernelFunc: cropKernel as unknown as tf.KernelFunc },
+  ...perfKernelConfigs,
 ];
 
 /**

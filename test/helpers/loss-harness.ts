@@ -260,3 +260,35 @@ export function checkIgnoredPixels(lossName: string, options: LossOptions, seed 
     );
   });
 }
+
+/**
+ * Fits a one-layer softmax model with zero weights (so every prediction starts at p = 1/2) to two
+ * one-hot pixels with `loss` through `model.compile` / `model.fit` (SGD 0.5, 5 epochs); returns the
+ * per-epoch losses for the caller's hand-derived first value.
+ */
+export async function fitTwoPixelModel(
+  loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor,
+): Promise<number[]> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [2, 3], units: 2, activation: 'softmax', kernelInitializer: 'zeros' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.5), loss });
+  const x = tf.tensor3d([
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+  ]);
+  const y = tf.tensor3d([
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  ]);
+  const history = await model.fit(x, y, { epochs: 5, verbose: 0 });
+  tf.dispose([x, y]);
+  model.dispose();
+  return history.history.loss as number[];
+}

@@ -179,6 +179,14 @@ test('openDataset/loadItem: each error names the file', () => {
   });
 });
 
+test('openDataset: an empty dataset is an error naming the folder', () => {
+  withDir((dir) => {
+    mkdirSync(join(dir, 'images'));
+    mkdirSync(join(dir, 'masks'));
+    assert.throws(() => openDataset(dir, { numClasses: 3 }), /readDataset: .*: no images found/);
+  });
+});
+
 test('writeDataset: rejects bad shapes and values', () => {
   const c = content();
   assert.throws(

@@ -2,6 +2,7 @@ import { fail } from '../core/errors.js';
 import type { NdArray } from '../core/ndarray.js';
 import { loadItem, type PngDataset } from './png-dataset.js';
 import { Random } from '../synth/random.js';
+import { maskToTargets } from './targets.js';
 
 /** A training batch: images, one-hot labels, annotated classes and the ignore mask. */
 export interface Batch {
@@ -67,16 +68,16 @@ export function* batches(dataset: PngDataset, options: BatchOptions): Generator<
       const item = loadItem(dataset, dataset.items[itemIndex]);
       const fh = flipH && rng.uniform() < 0.5;
       const fv = flipV && rng.uniform() < 0.5;
+      const mask = new Uint8Array(h * w);
       for (let r = 0; r < h; r++) {
         for (let q = 0; q < w; q++) {
           const src = (fv ? h - 1 - r : r) * w + (fh ? w - 1 - q : q);
-          const dst = k * h * w + r * w + q;
-          for (let j = 0; j < ch; j++) x[dst * ch + j] = item.image[src * ch + j];
-          const label = item.mask[src];
-          if (label === 255) ignore[dst] = 1;
-          else y[dst * c + label] = 1;
+          const dst = r * w + q;
+          for (let j = 0; j < ch; j++) x[(k * h * w + dst) * ch + j] = item.image[src * ch + j];
+          mask[dst] = item.mask[src];
         }
       }
+      maskToTargets(mask, c, y, ignore, k * h * w);
       annotated.set(item.annotated, k * c);
     });
     yield {

@@ -7,6 +7,7 @@ import { Random, type RandomState } from '../synth/random.js';
 import { dropAnnotationsAtRate } from '../synth/drop.js';
 import { synthScenes, SCENE_CLASSES } from '../synth/scenes.js';
 import type { DataConfig } from './config.js';
+import { maskToTargets } from '../data/targets.js';
 
 /** Indexed items of one split, all of one size: what training, validation and evaluation read. */
 export interface ItemSource {
@@ -171,13 +172,7 @@ export function makeBatch(source: ItemSource, indices: readonly number[]): Train
     x.set(it.image, k * p * ch);
     labels.set(it.mask, k * p);
     annotated.set(it.annotated, k * c);
-    for (let q = 0; q < p; q++) {
-      const v = it.mask[q];
-      if (v === 255) {
-        ignore[k * p + q] = 1;
-        ignored++;
-      } else y[(k * p + q) * c + v] = 1;
-    }
+    ignored += maskToTargets(it.mask, c, y, ignore, k * p);
   });
   return {
     x: { data: x, shape: [b, h, w, ch] },

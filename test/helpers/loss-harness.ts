@@ -93,20 +93,8 @@ export function randomPredictions(
 
 /** Seeded random parity of reference and tensor for each options object, on probabilities or logits. */
 export function checkRandomParity(lossName: string, optionsList: readonly LossOptions[], seed = 7): void {
-  const loss = getLoss(lossName);
   for (const [k, options] of optionsList.entries()) {
-    test(`${lossName}: reference = tensor on random inputs, options ${JSON.stringify(options)}`, () => {
-      for (let trial = 0; trial < 3; trial++) {
-        const s = seed + 100 * k + trial;
-        const [n, p, c] = [2 + trial, 5 + 3 * trial, 3 + trial];
-        const yTrue = randomOneHot(s, n, p, c);
-        const pred = randomPredictions(s + 1, n, p, c);
-        const yPred = options.fromLogits === true ? pred.logits : pred.probs;
-        const ref = loss.reference(yTrue, yPred, options);
-        const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), options).dataSync());
-        assertAllClose(out, ref.data, 1e-5, `trial ${trial}`);
-      }
-    });
+    checkRandomParityWith(lossName, `options ${JSON.stringify(options)}`, () => options, seed + 100 * k);
   }
 }
 

@@ -37,7 +37,9 @@ export function missingAwareCrossEntropy(
     // w[n, i] = sum_c onehot(argmax p[n, i])_c * A[n, c]  (= A[n, argmax]); constant for autodiff.
     const predicted = tf.oneHot(tf.argMax(p3, -1), layout.c);
     const w = tf.sum(tf.mul(predicted, tf.expandDims(annotated, 1)), -1, true);
-    const scale = tf.concat([w, tf.ones([layout.n, layout.p, layout.c - 1])], -1);
+    // scale = [w, 1, ..., 1] per pixel, as 1 - (1 - w) * e0 with e0 = [1, 0, ..., 0] (broadcast, no concat).
+    const e0 = tf.cast(tf.oneHot(0, layout.c), 'float32');
+    const scale = tf.sub(1, tf.mul(tf.sub(1, w), e0));
     let map = crossEntropyMapTensor(tf.mul(y3, scale), p3, opts.fromLogits, opts.epsilon);
     if (valid !== undefined) map = tf.mul(map, valid);
     return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, valid);

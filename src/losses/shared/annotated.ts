@@ -63,7 +63,6 @@ export function annotatedTensor(
   const mask = asTensor(annotated);
   checkShape(where, 'annotated', mask.shape, [n, c]);
   checkTensorValues(where, 'annotated', mask, [0, 1]);
-  // Force column 0 (background) to 1.
-  const bgColumn = tf.concat([tf.ones([n, 1]), tf.zeros([n, c - 1])], 1);
-  return tf.maximum(mask, bgColumn) as tf.Tensor2D;
+  // Force column 0 (background) to 1: max with e0 = [1, 0, ..., 0], broadcast over the images.
+  return tf.maximum(mask, tf.cast(tf.oneHot([0], c), 'float32')) as tf.Tensor2D;
 }

@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'segloss-out/', 'web/dist/', 'runs/', 'fixtures/**/*.py'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.scratch*/',
+      'segloss-out/',
+      'web/dist/',
+      'runs/',
+      'fixtures/**/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

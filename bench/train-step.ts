@@ -13,7 +13,9 @@
  * thread in Node.
  *
  * Usage: `node --import tsx bench/train-step.ts [--size 64] [--batch 16] [--steps 5] [--bn] [--profile]
- * [--no-torch]`. Without `--size` both 64 and 128 are run. `--profile` lists the top kernels of one step
+ * [--rounds 3] [--no-torch] [--top 15] [--no-simd]`. Each round times `--steps` wasm steps and forward
+ * passes (alternating), then PyTorch; medians over all rounds are printed. `--no-simd` turns off segloss' SIMD conv-gradient kernels (the
+ * tfjs-ops paths remain), to show what they gain; `--top` sets how many kernels the profile lists. Without `--size` both 64 and 128 are run. `--profile` lists the top kernels of one step
  * by self time (time inside nested kernel calls is charged to the inner kernel).
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/backend/setup.js';
 import { buildUNet } from '../src/model/unet.js';
+import { useSimdConvKernels } from '../src/backend/wasm/conv-grad-instance.js';
 
 interface Args {
   sizes: number[];
@@ -29,11 +32,24 @@ interface Args {
   steps: number;
   bn: boolean;
   profile: boolean;
+  top: number;
+  rounds: number;
+  simd: boolean;
   torch: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: [64, 128], batch: 16, steps: 5, bn: false, profile: false, torch: true };
+  const args: Args = {
+    sizes: [64, 128],
+    batch: 16,
+    steps: 5,
+    rounds: 3,
+    bn: false,
+    profile: false,
+    top: 15,
+    simd: true,
+    torch: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (): number => {
@@ -47,6 +63,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--steps') args.steps = num();
     else if (a === '--bn') args.bn = true;
     else if (a === '--profile') args.profile = true;
+    else if (a === '--top') args.top = num();
+    else if (a === '--rounds') args.rounds = num();
+    else if (a === '--no-simd') args.simd = false;
     else if (a === '--no-torch') args.torch = false;
     else throw new Error(`train-step: unknown argument ${a}`);
   }
@@ -87,16 +106,23 @@ function instrumentKernels(backend: string): void {
   }
 }
 
-interface WasmResult {
-  size: number;
-  stepMs: number;
-  stepCpuMs: number;
-  forwardMs: number;
-  forwardCpuMs: number;
-  loss: number;
+/** Timed samples (ms) of the wasm model, appended to by every round. */
+interface WasmSamples {
+  steps: number[];
+  stepsCpu: number[];
+  fwds: number[];
+  fwdsCpu: number[];
 }
 
-function runWasm(size: number, args: Args): WasmResult {
+/** The wasm model of one size, kept across rounds: `measure` appends `args.steps` samples of each kind. */
+interface WasmRunner {
+  measure(into: WasmSamples): void;
+  profile(): void;
+  loss(): number;
+  dispose(): void;
+}
+
+function wasmRunner(size: number, args: Args): WasmRunner {
   const model = buildUNet({
     inputShape: [size, size, 1],
     numClasses: 4,
@@ -127,55 +153,47 @@ function runWasm(size: number, args: Args): WasmResult {
   };
   step();
   forward();
-  const steps: number[] = [];
-  const stepsCpu: number[] = [];
-  const fwds: number[] = [];
-  for (let i = 0; i < args.steps; i++) {
+  // Steps and forward passes alternate, so that load from other processes falls on both alike.
+  const timed = (f: () => void, wall: number[], cpu: number[]): void => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    step();
-    steps.push(performance.now() - t0);
+    f();
+    wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
-    stepsCpu.push((c.user + c.system) / 1000);
-  }
-  const fwdsCpu: number[] = [];
-  for (let i = 0; i < args.steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    forward();
-    fwds.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    fwdsCpu.push((c.user + c.system) / 1000);
-  }
-  if (args.profile) {
-    kernelTimes.clear();
-    active = true;
-    const t0 = performance.now();
-    step();
-    const stepMs = performance.now() - t0;
-    active = false;
-    const rows = [...kernelTimes].sort((p, q) => q[1].ms - p[1].ms);
-    const total = rows.reduce((a, [, v]) => a + v.ms, 0);
-    console.log(
-      `\nprofile, ${size}x${size} batch ${args.batch}: one step ${stepMs.toFixed(0)} ms, kernels ${total.toFixed(0)} ms`,
-    );
-    console.log('kernel                           self ms  calls  share');
-    for (const [name, v] of rows.slice(0, 15)) {
-      console.log(
-        `${name.padEnd(32)} ${v.ms.toFixed(1).padStart(7)} ${String(v.calls).padStart(6)} ${((100 * v.ms) / total).toFixed(1).padStart(5)}%`,
-      );
-    }
-  }
-  tf.dispose([x, labels, y]);
-  optimizer.dispose();
-  model.dispose();
+    cpu.push((c.user + c.system) / 1000);
+  };
   return {
-    size,
-    stepMs: median(steps),
-    stepCpuMs: median(stepsCpu),
-    forwardMs: median(fwds),
-    forwardCpuMs: median(fwdsCpu),
-    loss,
+    measure(into: WasmSamples): void {
+      for (let i = 0; i < args.steps; i++) {
+        timed(step, into.steps, into.stepsCpu);
+        timed(forward, into.fwds, into.fwdsCpu);
+      }
+    },
+    profile(): void {
+      kernelTimes.clear();
+      active = true;
+      const t0 = performance.now();
+      step();
+      const stepMs = performance.now() - t0;
+      active = false;
+      const rows = [...kernelTimes].sort((p, q) => q[1].ms - p[1].ms);
+      const total = rows.reduce((acc, [, v]) => acc + v.ms, 0);
+      console.log(
+        `\nprofile, ${size}x${size} batch ${args.batch}: one step ${stepMs.toFixed(0)} ms, kernels ${total.toFixed(0)} ms`,
+      );
+      console.log('kernel                           self ms  calls  share');
+      for (const [name, v] of rows.slice(0, args.top)) {
+        console.log(
+          `${name.padEnd(32)} ${v.ms.toFixed(1).padStart(7)} ${String(v.calls).padStart(6)} ${((100 * v.ms) / total).toFixed(1).padStart(5)}%`,
+        );
+      }
+    },
+    loss: () => loss,
+    dispose(): void {
+      tf.dispose([x, labels, y]);
+      optimizer.dispose();
+      model.dispose();
+    },
   };
 }
 
@@ -210,13 +228,14 @@ function runTorch(py: string, size: number, threads: number, args: Args): TorchR
 
 const args = parseArgs(process.argv.slice(2));
 const backend = await setupBackend('wasm');
+useSimdConvKernels(args.simd);
 if (args.profile) instrumentKernels(backend);
 const py = args.torch ? findTorchPython() : undefined;
 if (args.torch && py === undefined)
   console.log('PyTorch not found (apt-get install -y python3-torch); skipping the comparison');
 
 console.log(
-  `U-Net 16-32-64, 4 classes, batch ${args.batch}, ${args.steps} timed steps, batchNorm ${args.bn}, Adam`,
+  `U-Net 16-32-64, 4 classes, batch ${args.batch}, ${args.rounds} rounds of ${args.steps} timed steps, batchNorm ${args.bn}, Adam, SIMD conv gradients ${args.simd ? 'on' : 'off'}`,
 );
 const rows: string[][] = [
   [
@@ -235,25 +254,43 @@ const rows: string[][] = [
   ],
 ];
 for (const size of args.sizes) {
-  const w = runWasm(size, args);
-  const t1 = py ? runTorch(py, size, 1, args) : undefined;
-  const t2 = py ? runTorch(py, size, 2, args) : undefined;
+  // Rounds alternate wasm and PyTorch, so that slow changes in the machine's load fall on both.
+  const runner = wasmRunner(size, args);
+  const w: WasmSamples = { steps: [], stepsCpu: [], fwds: [], fwdsCpu: [] };
+  const torch1: TorchResult[] = [];
+  const torch2: TorchResult[] = [];
+  for (let round = 0; round < args.rounds; round++) {
+    runner.measure(w);
+    const r1 = py ? runTorch(py, size, 1, args) : undefined;
+    const r2 = py ? runTorch(py, size, 2, args) : undefined;
+    if (r1) torch1.push(r1);
+    if (r2) torch2.push(r2);
+  }
+  if (args.profile) runner.profile();
+  const loss = runner.loss();
+  runner.dispose();
+  const stepMs = median(w.steps);
+  const stepCpuMs = median(w.stepsCpu);
+  const fwdCpuMs = median(w.fwdsCpu);
+  const t1 = torch1.length ? median(torch1.map((t) => t.step_cpu_ms)) : undefined;
+  const t1Wall = torch1.length ? median(torch1.map((t) => t.step_ms)) : undefined;
+  const t2 = torch2.length ? median(torch2.map((t) => t.step_ms)) : undefined;
   const f = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
   rows.push([
     `${size}x${size}x1`,
-    f(w.stepMs),
-    f(w.stepCpuMs),
-    f(w.forwardMs),
-    f(w.forwardCpuMs),
-    f(w.stepCpuMs / w.forwardCpuMs, 2),
-    f((1000 * args.batch) / w.stepCpuMs, 1),
-    f(t1?.step_ms),
-    f(t1?.step_cpu_ms),
-    f(t2?.step_ms),
-    f(t1 && w.stepCpuMs / t1.step_cpu_ms, 2),
-    f(t2 && w.stepMs / t2.step_ms, 2),
+    f(stepMs),
+    f(stepCpuMs),
+    f(median(w.fwds)),
+    f(fwdCpuMs),
+    f(stepCpuMs / fwdCpuMs, 2),
+    f((1000 * args.batch) / stepCpuMs, 1),
+    f(t1Wall),
+    f(t1),
+    f(t2),
+    f(t1 && stepCpuMs / t1, 2),
+    f(t2 && stepMs / t2, 2),
   ]);
-  if (!Number.isFinite(w.loss)) console.log(`warning: loss is ${w.loss} at size ${size}`);
+  if (!Number.isFinite(loss)) console.log(`warning: loss is ${loss} at size ${size}`);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 console.log('');

@@ -10,24 +10,53 @@ import { registerSeglossWasmKernels } from './kernels/register.js';
 import { conv2dBackpropFilterKernel, conv2dFilterGradient } from './kernels/conv2d-backprop-filter.js';
 import { convGeometry } from './kernels/conv-geometry.js';
 import { conv2dBackpropInputKernel, conv2dInputGradient } from './kernels/conv2d-backprop-input.js';
-
-type Pad =
-  'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-/** One row: x is [n, h, w, cin], filter [kh, kw, cin, cout]. */
-interface Case {
-  name: string;
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  cout: number;
-  k: [number, number];
-  s: [number, number];
-  pad: Pad;
-}
+import { useSimdConvKernels } from './wasm/conv-grad-instance.js';
+import {
+  assertClose,
+  geometry,
+  randomData,
+  refFilterGrad,
+  refInputGrad,
+  type Case,
+} from '../../test/helpers/conv-reference.js';
 
 const CASES: Case[] = [
+  // Several SIMD tiles (4 ci x 8 co for the filter, 4 cells x 8 ci for the input gradient), channel
+  // counts that are not multiples of the tiles, a width not a multiple of 4, and more grid rows than
+  // one block of the filter kernel.
+  {
+    name: '3x3 s1 same, 20->24 channels',
+    n: 2,
+    h: 12,
+    w: 10,
+    cin: 20,
+    cout: 24,
+    k: [3, 3],
+    s: [1, 1],
+    pad: 'same',
+  },
+  {
+    name: '3x3 s1 valid, 9->17 channels, 11x13',
+    n: 2,
+    h: 11,
+    w: 13,
+    cin: 9,
+    cout: 17,
+    k: [3, 3],
+    s: [1, 1],
+    pad: 'valid',
+  },
+  {
+    name: '1x1 s1, 16->4 channels (a head)',
+    n: 3,
+    h: 6,
+    w: 6,
+    cin: 16,
+    cout: 4,
+    k: [1, 1],
+    s: [1, 1],
+    pad: 'same',
+  },
   { name: '3x3 s1 same, batch 2', n: 2, h: 8, w: 8, cin: 3, cout: 4, k: [3, 3], s: [1, 1], pad: 'same' },
   { name: '3x3 s1 valid, odd 7x9', n: 1, h: 7, w: 9, cin: 2, cout: 3, k: [3, 3], s: [1, 1], pad: 'valid' },
   { name: '5x5 s2 same, odd 9x11', n: 1, h: 9, w: 11, cin: 3, cout: 2, k: [5, 5], s: [2, 2], pad: 'same' },
@@ -123,99 +152,6 @@ const CASES: Case[] = [
   },
 ];
 
-/** Output size and leading pad of one axis, from TensorFlow's documented 'same'/'valid' rules. */
-function axis(size: number, k: number, s: number, pad: Pad, dim: 1 | 2): [number, number] {
-  if (pad === 'valid') return [Math.ceil((size - k + 1) / s), 0];
-  if (pad === 'same') {
-    const out = Math.ceil(size / s);
-    return [out, Math.floor(Math.max(0, (out - 1) * s + k - size) / 2)];
-  }
-  if (typeof pad === 'number') return [Math.floor((size + 2 * pad - k) / s) + 1, pad];
-  const [before, after] = pad[dim];
-  return [Math.floor((size + before + after - k) / s) + 1, before];
-}
-
-interface Geo extends Case {
-  oh: number;
-  ow: number;
-  pt: number;
-  pl: number;
-}
-
-function geometry(c: Case): Geo {
-  const [oh, pt] = axis(c.h, c.k[0], c.s[0], c.pad, 1);
-  const [ow, pl] = axis(c.w, c.k[1], c.s[1], c.pad, 2);
-  return { ...c, oh, ow, pt, pl };
-}
-
-/**
- * Calls `f(n, oh, ow, kh, kw, xIndexBase)` for every term of the convolution sum whose input pixel
- * `(oh·sh + kh − pt, ow·sw + kw − pl)` lies inside the image.
- */
-function forEachTerm(
-  g: Geo,
-  f: (n: number, oh: number, ow: number, kh: number, kw: number, xBase: number) => void,
-): void {
-  for (let n = 0; n < g.n; n++)
-    for (let oh = 0; oh < g.oh; oh++)
-      for (let ow = 0; ow < g.ow; ow++)
-        for (let kh = 0; kh < g.k[0]; kh++)
-          for (let kw = 0; kw < g.k[1]; kw++) {
-            const i = oh * g.s[0] + kh - g.pt;
-            const j = ow * g.s[1] + kw - g.pl;
-            if (i < 0 || i >= g.h || j < 0 || j >= g.w) continue;
-            f(n, oh, ow, kh, kw, ((n * g.h + i) * g.w + j) * g.cin);
-          }
-}
-
-/** dx[n,i,j,ci] = Σ dy[n,oh,ow,co] · w[kh,kw,ci,co] over the terms that touch (i, j). */
-function refInputGrad(g: Geo, dy: Float32Array, w: Float32Array): Float64Array {
-  const dx = new Float64Array(g.n * g.h * g.w * g.cin);
-  forEachTerm(g, (n, oh, ow, kh, kw, xBase) => {
-    const dyBase = ((n * g.oh + oh) * g.ow + ow) * g.cout;
-    for (let ci = 0; ci < g.cin; ci++)
-      for (let co = 0; co < g.cout; co++) {
-        dx[xBase + ci] += dy[dyBase + co] * w[((kh * g.k[1] + kw) * g.cin + ci) * g.cout + co];
-      }
-  });
-  return dx;
-}
-
-/** dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh+kh−pt, ow·sw+kw−pl, ci] · dy[n,oh,ow,co]. */
-function refFilterGrad(g: Geo, x: Float32Array, dy: Float32Array): Float64Array {
-  const dw = new Float64Array(g.k[0] * g.k[1] * g.cin * g.cout);
-  forEachTerm(g, (n, oh, ow, kh, kw, xBase) => {
-    const dyBase = ((n * g.oh + oh) * g.ow + ow) * g.cout;
-    for (let ci = 0; ci < g.cin; ci++)
-      for (let co = 0; co < g.cout; co++) {
-        dw[((kh * g.k[1] + kw) * g.cin + ci) * g.cout + co] += x[xBase + ci] * dy[dyBase + co];
-      }
-  });
-  return dw;
-}
-
-/** Seeded uniform values in [-1, 1) (a 32-bit LCG), so every run checks the same numbers. */
-function randomData(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** Every element within 1e-4 of the reference, relative to the reference's largest magnitude. */
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 1e-6;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= 1e-4 * scale, `${what}[${i}] = ${actual[i]}, expected ${expected[i]} (scale ${scale})`);
-  }
-}
-
 registerSeglossWasmKernels();
 await tf.setBackend('wasm');
 
@@ -226,45 +162,50 @@ test('our kernels are the ones registered on wasm, and registration is idempoten
   assert.equal(registerSeglossWasmKernels(), false);
 });
 
-for (const [index, c] of CASES.entries()) {
-  test(`conv2d gradients on wasm match the reference: ${c.name}`, () => {
-    const g = geometry(c);
-    const xData = randomData(c.n * c.h * c.w * c.cin, 11 + index);
-    const wData = randomData(c.k[0] * c.k[1] * c.cin * c.cout, 101 + index);
-    const dyData = randomData(c.n * g.oh * g.ow * c.cout, 1001 + index);
-    const x = tf.tensor4d(xData, [c.n, c.h, c.w, c.cin]);
-    const w = tf.tensor4d(wData, [c.k[0], c.k[1], c.cin, c.cout]);
-    const dy = tf.tensor4d(dyData, [c.n, g.oh, g.ow, c.cout]);
-    const expectedDx = refInputGrad(g, dyData, wData);
-    const expectedDw = refFilterGrad(g, xData, dyData);
+// Each case runs twice: through segloss' SIMD kernels (wasm/conv-grad.wat) and, with them switched
+// off, through the tfjs-ops paths (XNNPACK matrix multiply and convolution).
+for (const [index, c] of CASES.entries())
+  for (const simd of [true, false]) {
+    test(`conv2d gradients on wasm match the reference (SIMD ${simd ? 'on' : 'off'}): ${c.name}`, () => {
+      const was = useSimdConvKernels(simd);
+      const g = geometry(c);
+      const xData = randomData(c.n * c.h * c.w * c.cin, 11 + index);
+      const wData = randomData(c.k[0] * c.k[1] * c.cin * c.cout, 101 + index);
+      const dyData = randomData(c.n * g.oh * g.ow * c.cout, 1001 + index);
+      const x = tf.tensor4d(xData, [c.n, c.h, c.w, c.cin]);
+      const w = tf.tensor4d(wData, [c.k[0], c.k[1], c.cin, c.cout]);
+      const dy = tf.tensor4d(dyData, [c.n, g.oh, g.ow, c.cout]);
+      const expectedDx = refInputGrad(g, dyData, wData);
+      const expectedDw = refFilterGrad(g, xData, dyData);
 
-    // Through autodiff: d/dx and d/dw of Σ conv2d(x, w) ⊙ dy are exactly the two backprop kernels.
-    const loss = (a: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), dy));
-    const [gx, gw] = tf.grads(loss)([x, w]);
-    assert.deepEqual(gx.shape, [c.n, c.h, c.w, c.cin]);
-    assert.deepEqual(gw.shape, [c.k[0], c.k[1], c.cin, c.cout]);
-    assertClose(gx.dataSync(), expectedDx, 'grad dx');
-    assertClose(gw.dataSync(), expectedDw, 'grad dw');
+      // Through autodiff: d/dx and d/dw of Σ conv2d(x, w) ⊙ dy are exactly the two backprop kernels.
+      const loss = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), dy));
+      const [gx, gw] = tf.grads(loss)([x, w]);
+      assert.deepEqual(gx.shape, [c.n, c.h, c.w, c.cin]);
+      assert.deepEqual(gw.shape, [c.k[0], c.k[1], c.cin, c.cout]);
+      assertClose(gx.dataSync(), expectedDx, 'grad dx');
+      assertClose(gw.dataSync(), expectedDw, 'grad dw');
 
-    // Direct kernel calls: conv2dTranspose runs Conv2DBackpropInput; the filter kernel has no public op.
-    const dx = tf.conv2dTranspose(dy, w, [c.n, c.h, c.w, c.cin], c.s, c.pad);
-    const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: c.s,
-      pad: c.pad,
-      dataFormat: 'NHWC',
-      filterShape: [c.k[0], c.k[1], c.cin, c.cout],
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    assertClose(dx.dataSync(), expectedDx, 'conv2dTranspose');
-    assertClose(dw.dataSync(), expectedDw, 'Conv2DBackpropFilter');
+      // Direct kernel calls: conv2dTranspose runs Conv2DBackpropInput; the filter kernel has no public op.
+      const dx = tf.conv2dTranspose(dy, w, [c.n, c.h, c.w, c.cin], c.s, c.pad);
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: c.s,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        filterShape: [c.k[0], c.k[1], c.cin, c.cout],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      assertClose(dx.dataSync(), expectedDx, 'conv2dTranspose');
+      assertClose(dw.dataSync(), expectedDw, 'Conv2DBackpropFilter');
 
-    // The reduction split into many small chunks (7 grid rows) sums to the same gradient.
-    const geo = convGeometry('test', x.shape, w.shape, { strides: c.s, pad: c.pad });
-    const chunked = tf.tidy(() => conv2dFilterGradient(x, dy, geo, 7));
-    assertClose(chunked.dataSync(), expectedDw, 'chunked filter gradient');
-    tf.dispose([x, w, dy, gx, gw, dx, dw, chunked]);
-  });
-}
+      // The reduction split into many small chunks (7 grid rows) sums to the same gradient.
+      const geo = convGeometry('test', x.shape, w.shape, { strides: c.s, pad: c.pad });
+      const chunked = tf.tidy(() => conv2dFilterGradient(x, dy, geo, 7));
+      assertClose(chunked.dataSync(), expectedDw, 'chunked filter gradient');
+      tf.dispose([x, w, dy, gx, gw, dx, dw, chunked]);
+      useSimdConvKernels(was);
+    });
+  }
 
 test('depthwiseConv2d gradients on wasm match the reference (multiplier 2, stride 2, same)', () => {
   // Depthwise with multiplier m is the dense conv with a block-diagonal filter: reuse the dense reference.
@@ -324,7 +265,7 @@ test('unsupported dilation and NCHW get clear errors, never numbers', () => {
 });
 
 test('both gradients are also right on the cpu backend (the data movement falls back to tfjs ops)', async () => {
-  const c = CASES[2]; // 5x5, stride 2, 'same'
+  const c = CASES.find((k) => k.name === '5x5 s2 same, odd 9x11') as Case;
   const g = geometry(c);
   const xData = randomData(c.n * c.h * c.w * c.cin, 21);
   const dyData = randomData(c.n * g.oh * g.ow * c.cout, 22);

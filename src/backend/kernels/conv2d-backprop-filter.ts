@@ -24,6 +24,8 @@ import * as tf from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
 import { tapColumns } from './tap-columns.js';
 import { padCrop } from './perf-kernels.js';
+import { filterGradientSimd, filterGradientSimdFits } from './filter-grad-simd.js';
+import { f32, heapBackend } from './wasm-heap.js';
 import { asTensor4D, checkDy, convGeometry, type ConvGeometry, type ConvGradAttrs } from './conv-geometry.js';
 
 const WHERE = 'Conv2DBackpropFilter';
@@ -138,9 +140,13 @@ interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
 }
 
-/** The kernel function registered as `Conv2DBackpropFilter` on the wasm backend. */
+/**
+ * The kernel function registered as `Conv2DBackpropFilter` on the wasm backend: segloss' SIMD kernel
+ * (filter-grad-simd.ts) when it is available, else {@link conv2dFilterGradient} from tfjs ops.
+ */
 export function conv2dBackpropFilterKernel(args: {
   inputs: tf.NamedTensorInfoMap;
+  backend?: unknown;
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const attrs = args.attrs as unknown as BackpropFilterAttrs;
@@ -153,5 +159,12 @@ export function conv2dBackpropFilterKernel(args: {
   checkDy(WHERE, dy.shape, g);
   if (x.dtype !== 'float32' || dy.dtype !== 'float32')
     fail(WHERE, `x is ${x.dtype} and dy is ${dy.dtype}; expected float32`);
+  if (args.backend !== undefined && filterGradientSimdFits(g)) {
+    const b = heapBackend(WHERE, args.backend);
+    const out = b.makeOutput([g.kH, g.kW, g.inC, g.outC], 'float32');
+    // Views after makeOutput, which may grow the heap.
+    filterGradientSimd(f32(WHERE, 'x', b, x), f32(WHERE, 'dy', b, dy), g, f32(WHERE, 'out', b, out));
+    return out;
+  }
   return tf.tidy(() => conv2dFilterGradient(asTensor4D(x), asTensor4D(dy), g));
 }

@@ -27,6 +27,8 @@ import {
 } from './conv-geometry.js';
 import { crop } from './tap-columns.js';
 import { flipFilter } from './perf-kernels.js';
+import { inputGradientSimd, inputGradientSimdFits } from './input-grad-simd.js';
+import { f32, heapBackend } from './wasm-heap.js';
 
 const WHERE = 'Conv2DBackpropInput';
 
@@ -87,9 +89,13 @@ interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-/** The kernel function registered as `Conv2DBackpropInput` on the wasm backend. */
+/**
+ * The kernel function registered as `Conv2DBackpropInput` on the wasm backend: segloss' SIMD kernel
+ * (input-grad-simd.ts) for stride 1 when it is available, else {@link conv2dInputGradient}.
+ */
 export function conv2dBackpropInputKernel(args: {
   inputs: tf.NamedTensorInfoMap;
+  backend?: unknown;
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
   const attrs = args.attrs as unknown as BackpropInputAttrs;
@@ -105,6 +111,13 @@ export function conv2dBackpropInputKernel(args: {
       WHERE,
       `dy is ${dy.dtype} and filter is ${filter.dtype} (shape ${formatShape(filter.shape)}); expected float32`,
     );
+  }
+  if (args.backend !== undefined && inputGradientSimdFits(g)) {
+    const b = heapBackend(WHERE, args.backend);
+    const out = b.makeOutput([g.n, g.inH, g.inW, g.inC], 'float32');
+    // Views after makeOutput, which may grow the heap.
+    inputGradientSimd(f32(WHERE, 'dy', b, dy), f32(WHERE, 'filter', b, filter), g, f32(WHERE, 'out', b, out));
+    return out;
   }
   return tf.tidy(() => conv2dInputGradient(asTensor4D(dy), asTensor4D(filter), g));
 }

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/backend/setup.js';
 import { buildUNet } from '../src/model/unet.js';
-import { useSimdConvKernels } from '../src/backend/wasm/conv-grad-instance.js';
+import { useSimdKernels } from '../src/backend/wasm/simd-instance.js';
 
 interface Args {
   sizes: number[];
@@ -228,7 +228,7 @@ function runTorch(py: string, size: number, threads: number, args: Args): TorchR
 
 const args = parseArgs(process.argv.slice(2));
 const backend = await setupBackend('wasm');
-useSimdConvKernels(args.simd);
+useSimdKernels(args.simd);
 if (args.profile) instrumentKernels(backend);
 const py = args.torch ? findTorchPython() : undefined;
 if (args.torch && py === undefined)

@@ -22,7 +22,7 @@ export function watSources(): string[] {
     .sort();
 }
 
-/** The constant name of a module: `conv-grad.wat` -> `CONV_GRAD_WASM`. */
+/** The constant name of a module: `simd-kernels.wat` -> `SIMD_KERNELS_WASM`. */
 export function constantName(wat: string): string {
   return `${wat
     .replace(/\.wat$/, '')
@@ -54,7 +54,7 @@ export function moduleText(wat: string, bytes: Uint8Array): string {
   ].join('\n');
 }
 
-/** The generated module's file name for `wat`: `conv-grad.wat` -> `conv-grad-module.ts`. */
+/** The generated module's file name for `wat`: `simd-kernels.wat` -> `simd-kernels-module.ts`. */
 export function moduleFile(wat: string): string {
   return wat.replace(/\.wat$/, '-module.ts');
 }

@@ -10,7 +10,7 @@ import { registerSeglossWasmKernels } from './kernels/register.js';
 import { conv2dBackpropFilterKernel, conv2dFilterGradient } from './kernels/conv2d-backprop-filter.js';
 import { convGeometry } from './kernels/conv-geometry.js';
 import { conv2dBackpropInputKernel, conv2dInputGradient } from './kernels/conv2d-backprop-input.js';
-import { useSimdConvKernels } from './wasm/conv-grad-instance.js';
+import { useSimdKernels } from './wasm/simd-instance.js';
 import {
   assertClose,
   geometry,
@@ -162,12 +162,12 @@ test('our kernels are the ones registered on wasm, and registration is idempoten
   assert.equal(registerSeglossWasmKernels(), false);
 });
 
-// Each case runs twice: through segloss' SIMD kernels (wasm/conv-grad.wat) and, with them switched
+// Each case runs twice: through segloss' SIMD kernels (wasm/simd-kernels.wat) and, with them switched
 // off, through the tfjs-ops paths (XNNPACK matrix multiply and convolution).
 for (const [index, c] of CASES.entries())
   for (const simd of [true, false]) {
     test(`conv2d gradients on wasm match the reference (SIMD ${simd ? 'on' : 'off'}): ${c.name}`, () => {
-      const was = useSimdConvKernels(simd);
+      const was = useSimdKernels(simd);
       const g = geometry(c);
       const xData = randomData(c.n * c.h * c.w * c.cin, 11 + index);
       const wData = randomData(c.k[0] * c.k[1] * c.cin * c.cout, 101 + index);
@@ -203,7 +203,7 @@ for (const [index, c] of CASES.entries())
       const chunked = tf.tidy(() => conv2dFilterGradient(x, dy, geo, 7));
       assertClose(chunked.dataSync(), expectedDw, 'chunked filter gradient');
       tf.dispose([x, w, dy, gx, gw, dx, dw, chunked]);
-      useSimdConvKernels(was);
+      useSimdKernels(was);
     });
   }
 

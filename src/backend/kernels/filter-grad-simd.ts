@@ -1,6 +1,6 @@
 /**
  * The conv filter gradient on segloss' own wasm SIMD kernel (`filterGrad` in
- * src/backend/wasm/conv-grad.wat): the fast path of `Conv2DBackpropFilter` on the wasm backend.
+ * src/backend/wasm/simd-kernels.wat): the fast path of `Conv2DBackpropFilter` on the wasm backend.
  *
  * Formula (NHWC, see conv-geometry.ts):
  * `dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh + kh − padTop, ow·sw + kw − padLeft, ci] · dy[n,oh,ow,co]`.
@@ -15,7 +15,7 @@
  */
 import type { ConvGeometry } from './conv-geometry.js';
 import { fail } from '../../core/errors.js';
-import { convGradWasm, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/conv-grad-instance.js';
+import { simdKernels, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/simd-instance.js';
 
 /** Rows of the grid per block: the x and dy rows of a block (about 32 KiB) stay in L1 across taps. */
 function blockRows(cin4: number, cout8: number): number {
@@ -66,7 +66,7 @@ function layout(g: ConvGeometry): Layout {
  * problem needs at most {@link MAX_SCRATCH_BYTES} of scratch memory.
  */
 export function filterGradientSimdFits(g: ConvGeometry): boolean {
-  return convGradWasm() !== null && layout(g).total * 4 <= MAX_SCRATCH_BYTES;
+  return simdKernels() !== null && layout(g).total * 4 <= MAX_SCRATCH_BYTES;
 }
 
 /**
@@ -88,7 +88,7 @@ export function filterGradientSimd(
   g: ConvGeometry,
   out: Float32Array,
 ): void {
-  const wasm = convGradWasm();
+  const wasm = simdKernels();
   if (wasm === null || !filterGradientSimdFits(g)) fail(WHERE, 'the SIMD kernel cannot run this geometry');
   const { n, inC, outH, outW, outC, kH, kW, strideH: sh, strideW: sw } = g;
   const { hg, wg, cells, cin4, cout8, phaseH, phaseW, phaseFloats, phasesAt, dyAt, outAt, total } = layout(g);

@@ -1,6 +1,6 @@
 /**
  * The stride-1 conv input gradient on segloss' own wasm SIMD kernel (`inputGrad` in
- * src/backend/wasm/conv-grad.wat): the fast path of `Conv2DBackpropInput` on the wasm backend.
+ * src/backend/wasm/simd-kernels.wat): the fast path of `Conv2DBackpropInput` on the wasm backend.
  *
  * Formula (NHWC, stride 1, see conv-geometry.ts):
  * `dx[n,i,j,ci] = Σ_{kh,kw,co} dy[n, i + padTop − kh, j + padLeft − kw, co] · w[kh,kw,ci,co]`.
@@ -14,7 +14,7 @@
  */
 import { fail } from '../../core/errors.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { convGradWasm, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/conv-grad-instance.js';
+import { simdKernels, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/simd-instance.js';
 
 const WHERE = 'inputGradientSimd';
 
@@ -50,7 +50,7 @@ function layout(g: ConvGeometry): Layout {
  */
 export function inputGradientSimdFits(g: ConvGeometry): boolean {
   return (
-    g.strideH === 1 && g.strideW === 1 && convGradWasm() !== null && layout(g).total * 4 <= MAX_SCRATCH_BYTES
+    g.strideH === 1 && g.strideW === 1 && simdKernels() !== null && layout(g).total * 4 <= MAX_SCRATCH_BYTES
   );
 }
 
@@ -73,7 +73,7 @@ export function inputGradientSimd(
   g: ConvGeometry,
   out: Float32Array,
 ): void {
-  const wasm = convGradWasm();
+  const wasm = simdKernels();
   if (wasm === null || !inputGradientSimdFits(g)) fail(WHERE, 'the SIMD kernel cannot run this geometry');
   const { n, inH, inW, inC, outH, outW, outC, kH, kW } = g;
   const { hg, wg, w4, cin8, dyAt, wAt, outAt, total } = layout(g);

@@ -1,5 +1,5 @@
 /**
- * segloss' own wasm SIMD kernels: the committed module is what conv-grad.wat compiles to, it loads in
+ * segloss' own wasm SIMD kernels: the committed module is what simd-kernels.wat compiles to, it loads in
  * Node, and the two gradient kernels called directly (without tfjs) match the plain-loop reference,
  * also when the scratch memory holds a previous, larger problem.
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileWat, moduleFile, moduleText, WASM_DIR, watSources } from '../../../scripts/build-wasm.js';
-import { convGradWasm, useSimdConvKernels } from './conv-grad-instance.js';
+import { simdKernels, useSimdKernels } from './simd-instance.js';
 import { filterGradientSimd, filterGradientSimdFits } from '../kernels/filter-grad-simd.js';
 import { inputGradientSimd, inputGradientSimdFits } from '../kernels/input-grad-simd.js';
 import type { ConvGeometry } from '../kernels/conv-geometry.js';
@@ -22,7 +22,7 @@ import {
 } from '../../../test/helpers/conv-reference.js';
 
 test('the committed wasm modules are what their .wat sources compile to', async () => {
-  assert.deepEqual(watSources(), ['conv-grad.wat']);
+  assert.deepEqual(watSources(), ['simd-kernels.wat']);
   for (const wat of watSources()) {
     const committed = readFileSync(join(WASM_DIR, moduleFile(wat)), 'utf8');
     assert.equal(committed, moduleText(wat, await compileWat(wat)), `${moduleFile(wat)} is stale`);
@@ -30,14 +30,14 @@ test('the committed wasm modules are what their .wat sources compile to', async 
 });
 
 test('the kernels load in Node and can be switched off', () => {
-  const wasm = convGradWasm();
+  const wasm = simdKernels();
   assert.ok(wasm !== null, 'Node 20 runs wasm SIMD');
   assert.equal(typeof wasm.filterGrad, 'function');
   assert.equal(typeof wasm.inputGrad, 'function');
-  assert.equal(useSimdConvKernels(false), true);
-  assert.equal(convGradWasm(), null);
-  assert.equal(useSimdConvKernels(true), false);
-  assert.equal(convGradWasm(), wasm);
+  assert.equal(useSimdKernels(false), true);
+  assert.equal(simdKernels(), null);
+  assert.equal(useSimdKernels(true), false);
+  assert.equal(simdKernels(), wasm);
 });
 
 /** The kernels' geometry for a reference case (same conventions as conv-geometry.ts). */

@@ -1,0 +1,134 @@
+/**
+ * The instance of segloss' own WebAssembly SIMD kernels (simd-kernels.wat, compiled into
+ * simd-kernels-module.ts by scripts/build-wasm.ts) and the scratch memory they work in.
+ *
+ * The module has its own memory, separate from tfjs-backend-wasm's heap: a kernel copies its operands
+ * in (the copy doubles as the zero padding the kernel needs), runs, and copies the result out. The
+ * module is about 650 bytes, so it is compiled synchronously on first use (browsers allow synchronous
+ * compilation of modules under 4 KB on the main thread).
+ */
+import { SIMD_KERNELS_WASM } from './simd-kernels-module.js';
+
+/** The functions that simd-kernels.wat exports. */
+export interface SimdKernelExports {
+  memory: WebAssembly.Memory;
+  /** See simd-kernels.wat: `out[t, ci, co] += Σ_q x_t[q, ci] · dy[q, co]`, byte pointers, i32 arguments. */
+  filterGrad(
+    xTab: number,
+    ntaps: number,
+    dy: number,
+    out: number,
+    cells: number,
+    cin: number,
+    cout: number,
+    block: number,
+  ): void;
+  /** See simd-kernels.wat: the stride-1 input gradient over a padded `dy` grid, byte pointers. */
+  inputGrad(
+    dy: number,
+    offTab: number,
+    ntaps: number,
+    w: number,
+    out: number,
+    rows: number,
+    inH: number,
+    hg: number,
+    wg: number,
+    w4: number,
+    cout: number,
+    cin: number,
+  ): void;
+  /** See simd-kernels.wat: `[Σ x·0, min, max]` of `n` floats at `x`, written at `out`. */
+  summary(x: number, n: number, out: number): void;
+}
+
+/** Largest scratch memory the kernels may use (bytes); callers fall back to other paths above it. */
+export const MAX_SCRATCH_BYTES = 2 ** 30;
+
+const PAGE = 65536;
+let cached: SimdKernelExports | null | undefined;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+let enabled = true;
+
+/**
+ * Turns segloss' SIMD conv-gradient kernels on or off (on by default). Off, the wasm backend's
+ * `Conv2DBackpropFilter` and `Conv2DBackpropInput` use their tfjs-ops paths (XNNPACK matrix multiply
+ * and convolution); for benchmarks and parity tests.
+ *
+ * @returns the previous setting.
+ * @example
+ * ```ts
+ * const was = useSimdKernels(false); // time the tfjs-ops path
+ * useSimdKernels(was);
+ * ```
+ */
+export function useSimdKernels(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/**
+ * The kernels' exports, instantiated on first call; null when switched off by
+ * {@link useSimdKernels} or where this engine cannot compile the module (no WebAssembly, or no
+ * SIMD: the callers then keep their tfjs-only paths).
+ */
+export function simdKernels(): SimdKernelExports | null {
+  if (!enabled) return null;
+  if (cached !== undefined) return cached;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(SIMD_KERNELS_WASM));
+    cached = new WebAssembly.Instance(module, {}).exports as unknown as SimdKernelExports;
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
+
+/**
+ * Grows the kernels' memory to at least `bytes` and returns a float32 view of all of it (taken after
+ * growing; a later call may invalidate it).
+ */
+export function scratchF32(wasm: SimdKernelExports, bytes: number): Float32Array {
+  const have = wasm.memory.buffer.byteLength;
+  if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / PAGE));
+  return new Float32Array(wasm.memory.buffer);
+}
+
+/** Floats per chunk of {@link simdSummary} (16 MiB of scratch memory). */
+const SUMMARY_CHUNK = 2 ** 22;
+
+/**
+ * `[probe, min, max]` of `data` with the SIMD `summary` kernel (copied in chunks of 16 MiB), where
+ * `probe = Σ x·0` is 0 when every value is finite and NaN otherwise; null when the kernels are off or
+ * unavailable.
+ *
+ * @example
+ * ```ts
+ * simdSummary(new Float32Array([0.5, -2, 3])); // [0, -2, 3]
+ * ```
+ */
+export function simdSummary(data: Float32Array): [number, number, number] | null {
+  const wasm = simdKernels();
+  if (wasm === null) return null;
+  const chunk = Math.min(SUMMARY_CHUNK, data.length);
+  const mem = scratchF32(wasm, 16 + chunk * 4);
+  let [probe, lo, hi] = [0, Infinity, -Infinity];
+  for (let start = 0; start < data.length; start += chunk) {
+    const part = data.subarray(start, Math.min(data.length, start + chunk));
+    mem.set(part, 4);
+    wasm.summary(16, part.length, 0);
+    probe += mem[0];
+    // Math.min/max propagate NaN like the kernel's f32x4.min/max.
+    lo = Math.min(lo, mem[1]);
+    hi = Math.max(hi, mem[2]);
+  }
+  return [probe, lo, hi];
+}

@@ -9,6 +9,7 @@ import { trainCommand } from './train.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { synthCommand } from './synth.js';
+import { experimentCommand } from './experiment.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   demo: demoCommand as CommandDef<ArgsDef>,
@@ -18,6 +19,7 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   eval: evalCommand as CommandDef<ArgsDef>,
   predict: predictCommand as CommandDef<ArgsDef>,
   synth: synthCommand as CommandDef<ArgsDef>,
+  experiment: experimentCommand as CommandDef<ArgsDef>,
 };
 
 const root = defineCommand({

@@ -33,7 +33,10 @@ export function constantName(wat: string): string {
 /** Compiles one `.wat` file (SIMD enabled) to its binary. */
 export async function compileWat(wat: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(wat, readFileSync(join(WASM_DIR, wat), 'utf8'), { simd: true });
+  const mod = wabt.parseWat(wat, readFileSync(join(WASM_DIR, wat), 'utf8'), {
+    simd: true,
+    multi_value: true,
+  });
   try {
     mod.validate();
     return mod.toBinary({}).buffer;

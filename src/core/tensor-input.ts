@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from './errors.js';
 import type { NdArray, Shape } from './ndarray.js';
-import { simdSummary } from '../backend/wasm/simd-instance.js';
+import { heapKernels } from '../backend/wasm/heap-instance.js';
 
 /** An array argument of a tensor loss: a `tf.Tensor` or a plain {@link NdArray} (converted on the fly). */
 export type ArrayInput = tf.Tensor | NdArray;
@@ -31,9 +31,9 @@ function hostData(x: tf.Tensor): ArrayLike<number> {
 
 /**
  * One pass over the values of `x`: `[probe, min, max]`, where `probe = Σ x·0` is 0 when every value is
- * finite and NaN as soon as one is NaN or ±Inf. On the wasm and cpu backends this reads the host data
- * in place with segloss' SIMD `summary` kernel (a plain loop for int32/bool data); elsewhere it is three
- * tfjs reductions and one small download.
+ * finite and NaN as soon as one is NaN or ±Inf. On the wasm backend this is segloss' SIMD `summary`
+ * kernel reading the tensor in place (heap-kernels.wat); on cpu, and for int32/bool data, a plain loop
+ * over the host data; elsewhere three tfjs reductions and one small download.
  *
  * @example
  * ```ts
@@ -43,8 +43,8 @@ function hostData(x: tf.Tensor): ArrayLike<number> {
 export function valueSummary(x: tf.Tensor): [number, number, number] {
   if (HOST_BACKENDS.has(tf.getBackend())) {
     const d = hostData(x);
-    const fast = d instanceof Float32Array ? simdSummary(d) : null;
-    if (fast !== null) return fast;
+    const kernels = d instanceof Float32Array ? heapKernels(tf.backend()) : null;
+    if (kernels !== null) return kernels.summary((d as Float32Array).byteOffset, d.length);
     let probe = 0;
     let lo = Infinity;
     let hi = -Infinity;
@@ -79,7 +79,9 @@ export function checkTensorValues(
   const [probe, lo, hi] = valueSummary(x);
   if (probe !== 0) fail(where, `${arg} contains NaN or Inf; expected finite numbers`);
   if (range !== undefined && (lo < range[0] || hi > range[1])) {
-    fail(where, `${arg} has values in [${lo}, ${hi}]; expected values in [${range[0]}, ${range[1]}]`);
+    // float32 values, printed to float32 precision (0.2, not 0.20000000298023224).
+    const f = (v: number) => String(Number(v.toPrecision(7)));
+    fail(where, `${arg} has values in [${f(lo)}, ${f(hi)}]; expected values in [${range[0]}, ${range[1]}]`);
   }
 }
 

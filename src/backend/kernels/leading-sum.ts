@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { displacedKernel, heapBackend } from './wasm-heap.js';
+import { heapKernels } from '../wasm/heap-instance.js';
 
 /**
  * Column sums of a row-major `[rows, cols]` float32 array: `out[j] = sum_i x[i * cols + j]`, accumulated
@@ -48,6 +49,14 @@ function leadingReduction(kernelName: string, mean: boolean): KernelFunc {
     const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
     const b = heapBackend(`${kernelName} (wasm)`, args.backend);
     const out = b.makeOutput(outShape, 'float32');
+    const kernels = heapKernels(args.backend);
+    if (kernels !== null) {
+      // In place on the heap, SIMD, float32 with 256-row partial sums (heap-kernels.wat).
+      const outView = b.typedArrayFromHeap(out) as Float32Array;
+      kernels.colSums((b.typedArrayFromHeap(x) as Float32Array).byteOffset, rows, cols, outView.byteOffset);
+      if (mean) for (let j = 0; j < cols; j++) outView[j] /= rows;
+      return out;
+    }
     const sums = columnSums(b.typedArrayFromHeap(x) as Float32Array, rows, cols);
     if (mean) for (let j = 0; j < cols; j++) sums[j] /= rows;
     (b.typedArrayFromHeap(out) as Float32Array).set(sums);

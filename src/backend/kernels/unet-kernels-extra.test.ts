@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerUNetKernels } from './unet-kernels.js';
 import { columnSums } from './leading-sum.js';
+import { useSimdKernels } from '../wasm/simd-instance.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
 import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
@@ -28,42 +29,46 @@ function e3Of(v: Float32Array): Float64Array {
   return out;
 }
 
-test('Sum and Mean over leading axes (bias gradient) matches a plain loop; other reductions still work', () => {
-  assert.deepEqual([...columnSums(Float32Array.of(1, 2, 3, 4, 5, 6), 3, 2)], [9, 12]);
-  const shape: Shape4 = [3, 5, 7, 6];
-  const v = lcgValues(3 * 5 * 7 * 6, 8);
-  const x = tf.tensor4d(v, shape);
-  const expected = new Float64Array(6);
-  for (let i = 0; i < v.length; i++) expected[i % 6] += v[i];
-  const s = x.sum([0, 1, 2]);
-  assert.deepEqual(s.shape, [6]);
-  assertAllClose(s.dataSync(), expected, 1e-5, 'sum [0,1,2]');
-  const k = x.sum([2, 0, 1], true); // unordered axes, keepDims
-  assert.deepEqual(k.shape, [1, 1, 1, 6]);
-  assertAllClose(k.dataSync(), expected, 1e-5, 'sum keepDims');
-  const m = x.mean([0, 1, 2]);
-  assertAllClose(
-    m.dataSync(),
-    expected.map((e) => e / (3 * 5 * 7)),
-    1e-5,
-    'mean [0,1,2]',
-  );
-  assertAllClose(x.mean(-1).dataSync(), e3Of(v), 1e-5, 'mean axis -1 (fallback)');
-  m.dispose();
-  const lead1 = x.sum(0);
-  const e1 = new Float64Array(5 * 7 * 6);
-  for (let i = 0; i < v.length; i++) e1[i % e1.length] += v[i];
-  assertAllClose(lead1.dataSync(), e1, 1e-5, 'sum axis 0');
-  // Not leading axes, all axes, and int32: tfjs' own kernel.
-  const inner = x.sum(-1);
-  const e3 = new Float64Array(3 * 5 * 7);
-  for (let i = 0; i < v.length; i++) e3[Math.floor(i / 6)] += v[i];
-  assertAllClose(inner.dataSync(), e3, 1e-5, 'sum axis -1');
-  assertAllClose(x.sum().dataSync(), [expected.reduce((a, b) => a + b)], 1e-4, 'sum all');
-  assert.equal(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dtype, 'int32');
-  assertAllClose(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dataSync(), [4, 6], 0, 'int sum');
-  tf.dispose([x, s, k, lead1, inner]);
-});
+// Twice: with segloss' SIMD heap kernel (heap-kernels.wat) and, switched off, the JavaScript loop.
+for (const simd of [true, false])
+  test(`Sum and Mean over leading axes (bias gradient) match a plain loop, SIMD ${simd ? 'on' : 'off'}; other reductions still work`, () => {
+    const was = useSimdKernels(simd);
+    assert.deepEqual([...columnSums(Float32Array.of(1, 2, 3, 4, 5, 6), 3, 2)], [9, 12]);
+    const shape: Shape4 = [3, 5, 7, 6];
+    const v = lcgValues(3 * 5 * 7 * 6, 8);
+    const x = tf.tensor4d(v, shape);
+    const expected = new Float64Array(6);
+    for (let i = 0; i < v.length; i++) expected[i % 6] += v[i];
+    const s = x.sum([0, 1, 2]);
+    assert.deepEqual(s.shape, [6]);
+    assertAllClose(s.dataSync(), expected, 1e-5, 'sum [0,1,2]');
+    const k = x.sum([2, 0, 1], true); // unordered axes, keepDims
+    assert.deepEqual(k.shape, [1, 1, 1, 6]);
+    assertAllClose(k.dataSync(), expected, 1e-5, 'sum keepDims');
+    const m = x.mean([0, 1, 2]);
+    assertAllClose(
+      m.dataSync(),
+      expected.map((e) => e / (3 * 5 * 7)),
+      1e-5,
+      'mean [0,1,2]',
+    );
+    assertAllClose(x.mean(-1).dataSync(), e3Of(v), 1e-5, 'mean axis -1 (fallback)');
+    m.dispose();
+    const lead1 = x.sum(0);
+    const e1 = new Float64Array(5 * 7 * 6);
+    for (let i = 0; i < v.length; i++) e1[i % e1.length] += v[i];
+    assertAllClose(lead1.dataSync(), e1, 1e-5, 'sum axis 0');
+    // Not leading axes, all axes, and int32: tfjs' own kernel.
+    const inner = x.sum(-1);
+    const e3 = new Float64Array(3 * 5 * 7);
+    for (let i = 0; i < v.length; i++) e3[Math.floor(i / 6)] += v[i];
+    assertAllClose(inner.dataSync(), e3, 1e-5, 'sum axis -1');
+    assertAllClose(x.sum().dataSync(), [expected.reduce((a, b) => a + b)], 1e-4, 'sum all');
+    assert.equal(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dtype, 'int32');
+    assertAllClose(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32').sum(0).dataSync(), [4, 6], 0, 'int sum');
+    tf.dispose([x, s, k, lead1, inner]);
+    useSimdKernels(was);
+  });
 
 test('Identity (tf.clone) shares the buffer, keeps values, and disposing either side is safe', () => {
   const before = tf.memory().numTensors;

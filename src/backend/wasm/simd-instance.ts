@@ -38,8 +38,6 @@ export interface SimdKernelExports {
     cout: number,
     cin: number,
   ): void;
-  /** See simd-kernels.wat: `[Σ x·0, min, max]` of `n` floats at `x`, written at `out`. */
-  summary(x: number, n: number, out: number): void;
 }
 
 /** Largest scratch memory the kernels may use (bytes); callers fall back to other paths above it. */
@@ -48,7 +46,8 @@ export const MAX_SCRATCH_BYTES = 2 ** 30;
 const PAGE = 65536;
 let cached: SimdKernelExports | null | undefined;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 string (atob: Node 16+ and browsers). */
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -100,35 +99,4 @@ export function scratchF32(wasm: SimdKernelExports, bytes: number): Float32Array
   const have = wasm.memory.buffer.byteLength;
   if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / PAGE));
   return new Float32Array(wasm.memory.buffer);
-}
-
-/** Floats per chunk of {@link simdSummary} (16 MiB of scratch memory). */
-const SUMMARY_CHUNK = 2 ** 22;
-
-/**
- * `[probe, min, max]` of `data` with the SIMD `summary` kernel (copied in chunks of 16 MiB), where
- * `probe = Σ x·0` is 0 when every value is finite and NaN otherwise; null when the kernels are off or
- * unavailable.
- *
- * @example
- * ```ts
- * simdSummary(new Float32Array([0.5, -2, 3])); // [0, -2, 3]
- * ```
- */
-export function simdSummary(data: Float32Array): [number, number, number] | null {
-  const wasm = simdKernels();
-  if (wasm === null) return null;
-  const chunk = Math.min(SUMMARY_CHUNK, data.length);
-  const mem = scratchF32(wasm, 16 + chunk * 4);
-  let [probe, lo, hi] = [0, Infinity, -Infinity];
-  for (let start = 0; start < data.length; start += chunk) {
-    const part = data.subarray(start, Math.min(data.length, start + chunk));
-    mem.set(part, 4);
-    wasm.summary(16, part.length, 0);
-    probe += mem[0];
-    // Math.min/max propagate NaN like the kernel's f32x4.min/max.
-    lo = Math.min(lo, mem[1]);
-    hi = Math.max(hi, mem[2]);
-  }
-  return [probe, lo, hi];
 }

@@ -1,4 +1,4 @@
-;; segloss' wasm SIMD kernels: the conv gradients and a one-pass value summary (compiled by scripts/build-wasm.ts into
+;; segloss' wasm SIMD kernels for the conv gradients (compiled by scripts/build-wasm.ts into
 ;; simd-kernels-module.ts; the operand layouts are set up by src/backend/kernels/filter-grad-simd.ts and
 ;; input-grad-simd.ts).
 (module
@@ -190,47 +190,5 @@
           (br_if $cells (i32.lt_s (local.get $j0) (local.get $w4))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowsLoop)))
-  )
-
-  ;; summary: one pass over n floats at x: out[0] = Σ x·0 (0 when all are finite, NaN as soon as one
-  ;; is NaN or ±Inf), out[1] = min, out[2] = max (NaN when a value is NaN). Four lanes at a time, then
-  ;; the tail one by one; x and out 16-byte aligned.
-  (func (export "summary") (param $x i32) (param $n i32) (param $out i32)
-    (local $end i32) (local $v v128) (local $probe v128) (local $lo v128) (local $hi v128)
-    (local $s f32) (local $p f32) (local $l f32) (local $h f32)
-    (local.set $lo (f32x4.splat (f32.const inf)))
-    (local.set $hi (f32x4.splat (f32.const -inf)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $vdone
-      (loop $vloop
-        (br_if $vdone (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $v (v128.load (local.get $x)))
-        (local.set $probe (f32x4.add (local.get $probe) (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0)))))
-        (local.set $lo (f32x4.min (local.get $lo) (local.get $v)))
-        (local.set $hi (f32x4.max (local.get $hi) (local.get $v)))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (br $vloop)))
-    (local.set $p
-      (f32.add (f32.add (f32x4.extract_lane 0 (local.get $probe)) (f32x4.extract_lane 1 (local.get $probe)))
-        (f32.add (f32x4.extract_lane 2 (local.get $probe)) (f32x4.extract_lane 3 (local.get $probe)))))
-    (local.set $l
-      (f32.min (f32.min (f32x4.extract_lane 0 (local.get $lo)) (f32x4.extract_lane 1 (local.get $lo)))
-        (f32.min (f32x4.extract_lane 2 (local.get $lo)) (f32x4.extract_lane 3 (local.get $lo)))))
-    (local.set $h
-      (f32.max (f32.max (f32x4.extract_lane 0 (local.get $hi)) (f32x4.extract_lane 1 (local.get $hi)))
-        (f32.max (f32x4.extract_lane 2 (local.get $hi)) (f32x4.extract_lane 3 (local.get $hi)))))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
-    (block $sdone
-      (loop $sloop
-        (br_if $sdone (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $s (f32.load (local.get $x)))
-        (local.set $p (f32.add (local.get $p) (f32.mul (local.get $s) (f32.const 0))))
-        (local.set $l (f32.min (local.get $l) (local.get $s)))
-        (local.set $h (f32.max (local.get $h) (local.get $s)))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (br $sloop)))
-    (f32.store (local.get $out) (local.get $p))
-    (f32.store offset=4 (local.get $out) (local.get $l))
-    (f32.store offset=8 (local.get $out) (local.get $h))
   )
 )

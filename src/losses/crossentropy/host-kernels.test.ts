@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { crossEntropyMapOps, crossEntropyMapTensor } from './tensor.js';
+import { crossEntropy, crossEntropyMapOps, crossEntropyMapTensor } from './tensor.js';
 import { CE_MAP_KERNEL } from './host-kernels.js';
 import { Random } from '../../synth/random.js';
 
@@ -122,6 +122,18 @@ for (const backend of ['cpu', 'wasm']) {
 
   test(`cross-entropy kernels on ${backend}: bad inputs name the kernel`, async () => {
     await tf.setBackend(backend);
+    // The input checks before the kernel (one-pass value summary; in place on wasm).
+    const y1 = tf.tensor3d([[[0, 1, 0, 0, 1]]]);
+    for (const bad of [Number.NaN, Infinity]) {
+      assert.throws(
+        () => crossEntropy(y1, tf.tensor3d([[[0.2, 0.2, 0.2, 0.2, bad]]])),
+        /segloss: crossentropy: yPred contains NaN or Inf; expected finite numbers/,
+      );
+    }
+    assert.throws(
+      () => crossEntropy(y1, tf.tensor3d([[[0.2, 0.2, 0.2, 0.2, 1.5]]])),
+      /yPred has values in \[0.2, 1.5\]; expected values in \[0, 1\]/,
+    );
     const a = tf.zeros([1, 2, 3]);
     const b = tf.zeros([1, 3, 2]);
     assert.throws(

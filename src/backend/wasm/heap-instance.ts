@@ -1,0 +1,54 @@
+/**
+ * The instance of heap-kernels.wat for tfjs' wasm backend: the module imports the backend's own
+ * memory, so its kernels read and write tensors where they live (no copies).
+ *
+ * The memory is found as the export `memory` of tfjs-backend-wasm's module (`backend.wasm.asm`, tfjs
+ * 4.22); where it is not found (another version, or another backend) {@link heapKernels} returns null
+ * and callers keep their JavaScript paths.
+ */
+import { HEAP_KERNELS_WASM } from './heap-kernels-module.js';
+import { decodeBase64, simdKernels } from './simd-instance.js';
+
+/** The functions that heap-kernels.wat exports (pointers are byte offsets in tfjs' heap). */
+export interface HeapKernelExports {
+  /** `[Σ x·0, min, max]` of `n` floats at `x` (the first is 0 when all are finite, else NaN). */
+  summary(x: number, n: number): [number, number, number];
+  /** `out[j] = Σ_i x[i·cols + j]` for a `[rows, cols]` float32 matrix; `out` overwritten. */
+  colSums(x: number, rows: number, cols: number, out: number): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, HeapKernelExports | null>();
+
+/** tfjs-backend-wasm's memory, or undefined when `backend` does not expose it. */
+function backendMemory(backend: unknown): WebAssembly.Memory | undefined {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | null)?.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
+/**
+ * The heap kernels bound to `backend`'s memory (instantiated once per memory), or null when the
+ * backend does not expose its memory, the engine lacks wasm SIMD, or segloss' SIMD kernels are
+ * switched off (`useSimdKernels(false)`).
+ *
+ * @example
+ * ```ts
+ * const k = heapKernels(tf.backend());
+ * if (k !== null) k.colSums(xOffset, rows, cols, outOffset);
+ * ```
+ */
+export function heapKernels(backend: unknown): HeapKernelExports | null {
+  if (simdKernels() === null) return null;
+  const memory = backendMemory(backend);
+  if (memory === undefined) return null;
+  let k = instances.get(memory);
+  if (k === undefined) {
+    try {
+      const module = new WebAssembly.Module(decodeBase64(HEAP_KERNELS_WASM));
+      k = new WebAssembly.Instance(module, { tfjs: { memory } }).exports as unknown as HeapKernelExports;
+    } catch {
+      k = null;
+    }
+    instances.set(memory, k);
+  }
+  return k;
+}

@@ -1,0 +1,106 @@
+;; segloss' wasm SIMD kernels that work in place on tfjs-backend-wasm's heap: the module imports that
+;; backend's memory, so the pointers are tensors' heap offsets and nothing is copied (compiled by
+;; scripts/build-wasm.ts into heap-kernels-module.ts; loaded by heap-instance.ts).
+(module
+  (import "tfjs" "memory" (memory 0))
+
+  ;; summary: one pass over n floats at x; returns (Σ x·0, min, max): the first is 0 when every value
+  ;; is finite and NaN as soon as one is NaN or ±Inf; min and max are NaN when a value is NaN.
+  (func (export "summary") (param $x i32) (param $n i32) (result f32 f32 f32)
+    (local $end i32) (local $v v128) (local $probe v128) (local $lo v128) (local $hi v128)
+    (local $s f32) (local $p f32) (local $l f32) (local $h f32)
+    (local.set $lo (f32x4.splat (f32.const inf)))
+    (local.set $hi (f32x4.splat (f32.const -inf)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load align=4 (local.get $x)))
+        (local.set $probe (f32x4.add (local.get $probe) (f32x4.mul (local.get $v) (f32x4.splat (f32.const 0)))))
+        (local.set $lo (f32x4.min (local.get $lo) (local.get $v)))
+        (local.set $hi (f32x4.max (local.get $hi) (local.get $v)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $vloop)))
+    (local.set $p
+      (f32.add (f32.add (f32x4.extract_lane 0 (local.get $probe)) (f32x4.extract_lane 1 (local.get $probe)))
+        (f32.add (f32x4.extract_lane 2 (local.get $probe)) (f32x4.extract_lane 3 (local.get $probe)))))
+    (local.set $l
+      (f32.min (f32.min (f32x4.extract_lane 0 (local.get $lo)) (f32x4.extract_lane 1 (local.get $lo)))
+        (f32.min (f32x4.extract_lane 2 (local.get $lo)) (f32x4.extract_lane 3 (local.get $lo)))))
+    (local.set $h
+      (f32.max (f32.max (f32x4.extract_lane 0 (local.get $hi)) (f32x4.extract_lane 1 (local.get $hi)))
+        (f32.max (f32x4.extract_lane 2 (local.get $hi)) (f32x4.extract_lane 3 (local.get $hi)))))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $sdone
+      (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (f32.load (local.get $x)))
+        (local.set $p (f32.add (local.get $p) (f32.mul (local.get $s) (f32.const 0))))
+        (local.set $l (f32.min (local.get $l) (local.get $s)))
+        (local.set $h (f32.max (local.get $h) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $sloop)))
+    (local.get $p) (local.get $l) (local.get $h)
+  )
+
+  ;; colSums: out[j] = Σ_i x[i·cols + j] for a row-major [rows, cols] float32 matrix at x, out (cols
+  ;; floats) overwritten. Two-level sum for accuracy: each block of 256 rows is summed in a register,
+  ;; and the block sums are added to out; a block (at most 256·cols floats) stays in cache while its
+  ;; column groups of 4 are summed. Columns past the last multiple of 4 are summed one by one.
+  (func (export "colSums") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $rowB i32) (local $r0 i32) (local $rn i32) (local $j i32) (local $p i32) (local $k i32)
+    (local $cols4 i32) (local $acc v128) (local $sacc f32)
+    (local.set $rowB (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    ;; out = 0
+    (local.set $j (i32.const 0))
+    (block $zdone
+      (loop $zloop
+        (br_if $zdone (i32.ge_u (local.get $j) (local.get $cols)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (f32.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zloop)))
+    (block $bdone
+      (loop $blocks
+        (br_if $bdone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $rn (i32.sub (local.get $rows) (local.get $r0)))
+        (if (i32.gt_u (local.get $rn) (i32.const 256)) (then (local.set $rn (i32.const 256))))
+        (local.set $j (i32.const 0))
+        (block $gdone
+          (loop $groups
+            (br_if $gdone (i32.ge_u (local.get $j) (local.get $cols4)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $p
+              (i32.add (local.get $x)
+                (i32.add (i32.mul (local.get $r0) (local.get $rowB)) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $k (local.get $rn))
+            (loop $rowsLoop
+              (local.set $acc (f32x4.add (local.get $acc) (v128.load align=4 (local.get $p))))
+              (local.set $p (i32.add (local.get $p) (local.get $rowB)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $rowsLoop (local.get $k)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (v128.store align=4 (local.get $p) (f32x4.add (v128.load align=4 (local.get $p)) (local.get $acc)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $groups)))
+        (block $tdone
+          (loop $tail
+            (br_if $tdone (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $sacc (f32.const 0))
+            (local.set $p
+              (i32.add (local.get $x)
+                (i32.add (i32.mul (local.get $r0) (local.get $rowB)) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $k (local.get $rn))
+            (loop $trows
+              (local.set $sacc (f32.add (local.get $sacc) (f32.load (local.get $p))))
+              (local.set $p (i32.add (local.get $p) (local.get $rowB)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $trows (local.get $k)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $sacc)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 256)))
+        (br $blocks)))
+  )
+)

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BN_TRAIN, BN_TRAIN_GRAD, batchNormSimdFits } from '../backend/kernels/batch-norm-simd.js';
 
 type BatchNormLayer = ReturnType<typeof tf.layers.batchNormalization>;
 type BatchNormArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
@@ -33,7 +34,8 @@ const BatchNormalization = (tf.layers.batchNormalization({}) as object).construc
  * ```
  * tfjs differentiates its composition (moments, then the batch-norm kernel) op by op, about 20
  * full-size passes and ~40 small ops per layer; this takes about 8 passes and 15 ops. `onStats` receives the batch mean
- * and (biased) variance, e.g. for moving averages.
+ * and (biased) variance, e.g. for moving averages. On the wasm backend with `C` a multiple of 4 the
+ * same formulas run as two SIMD kernels (backend/kernels/batch-norm-simd.ts).
  */
 export function batchNormTraining(
   x: tf.Tensor4D,
@@ -42,6 +44,7 @@ export function batchNormTraining(
   epsilon: number,
   onStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
 ): tf.Tensor4D {
+  if (batchNormSimdFits(x)) return batchNormTrainingKernels(x, gamma, beta, epsilon, onStats);
   const axes = [0, 1, 2];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
@@ -63,6 +66,43 @@ export function batchNormTraining(
         const centred = tf.sub(tf.sub(d, tf.div(dBeta, m)), tf.mul(xhat, tf.div(dGamma, m)));
         const dx = tf.mul(centred, tf.mul(sg, r));
         return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/**
+ * {@link batchNormTraining} on the wasm batch-norm kernels (backend/kernels/batch-norm-simd.ts): four
+ * SIMD passes over the data forward and three backward.
+ */
+function batchNormTrainingKernels(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
+  const attrs = { epsilon } as unknown as tf.NamedAttrMap;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance] = tf
+      .engine()
+      .runKernel(BN_TRAIN, { x: xs, gamma: g, beta: b }, attrs) as tf.Tensor[];
+    onStats(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    save([xs, g, mean, variance]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [sx, sg, sm, sv] = saved;
+        return tf
+          .engine()
+          .runKernel(
+            BN_TRAIN_GRAD,
+            { dy: dy as tf.Tensor, x: sx, gamma: sg, mean: sm, variance: sv },
+            attrs,
+          ) as tf.Tensor[];
       },
     };
   });

@@ -6,6 +6,7 @@ import { leadingMeanConfig, leadingSumConfig } from './leading-sum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { resizeNearestNeighborGradConfig, resizeNearestNeighborGradCpuConfig } from './resize-grad.js';
 import { replaceKernel } from './wasm-heap.js';
+import { batchNormSimdConfigs } from './batch-norm-simd.js';
 
 /**
  * The JavaScript kernels that make U-Net training fast on tfjs' wasm backend, beyond the convolution
@@ -40,7 +41,7 @@ export const unetKernelConfigs: readonly KernelConfig[] = [
  * ```
  */
 export function registerUNetKernels(): void {
-  for (const config of unetKernelConfigs) replaceKernel(config);
+  for (const config of [...unetKernelConfigs, ...batchNormSimdConfigs]) replaceKernel(config);
   registerBatchNormGrad();
 }
 

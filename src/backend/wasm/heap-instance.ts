@@ -15,6 +15,23 @@ export interface HeapKernelExports {
   summary(x: number, n: number): [number, number, number];
   /** `out[j] = Σ_i x[i·cols + j]` for a `[rows, cols]` float32 matrix; `out` overwritten. */
   colSums(x: number, rows: number, cols: number, out: number): void;
+  /** `out[j] = Σ_i (x[i, j] − mean[j])²`; cols a multiple of 4. */
+  colSqDev(x: number, rows: number, cols: number, mean: number, out: number): void;
+  /** `out[j] = Σ_i dy[i, j] · (x[i, j] − mean[j])`; cols a multiple of 4. */
+  colDotDev(dy: number, x: number, rows: number, cols: number, mean: number, out: number): void;
+  /** `out[i, j] = a[j] · x[i, j] + b[j]`; cols a multiple of 4. */
+  affine(x: number, rows: number, cols: number, a: number, b: number, out: number): void;
+  /** `out[i, j] = a[j] · dy[i, j] + b[j] · x[i, j] + c[j]`; cols a multiple of 4. */
+  affine2(
+    dy: number,
+    x: number,
+    rows: number,
+    cols: number,
+    a: number,
+    b: number,
+    c: number,
+    out: number,
+  ): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernelExports | null>();

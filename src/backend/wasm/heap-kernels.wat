@@ -103,4 +103,136 @@
         (local.set $r0 (i32.add (local.get $r0) (i32.const 256)))
         (br $blocks)))
   )
+
+  ;; The batch-norm passes below take a row-major [rows, cols] float32 matrix with cols a multiple of 4
+  ;; and per-column vectors of cols floats; sums are two-level (256-row blocks in registers).
+
+  ;; colSqDev: out[j] = Σ_i (x[i, j] − mean[j])²; out overwritten.
+  (func (export "colSqDev") (param $x i32) (param $rows i32) (param $cols i32) (param $mean i32) (param $out i32)
+    (local $rowB i32) (local $r0 i32) (local $rn i32) (local $j i32) (local $p i32) (local $k i32)
+    (local $acc v128) (local $m v128) (local $d v128)
+    (local.set $rowB (i32.shl (local.get $cols) (i32.const 2)))
+    (call $zero (local.get $out) (local.get $cols))
+    (block $bdone
+      (loop $blocks
+        (br_if $bdone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $rn (i32.sub (local.get $rows) (local.get $r0)))
+        (if (i32.gt_u (local.get $rn) (i32.const 256)) (then (local.set $rn (i32.const 256))))
+        (local.set $j (i32.const 0))
+        (block $gdone
+          (loop $groups
+            (br_if $gdone (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $m (v128.load align=4 (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $p
+              (i32.add (local.get $x)
+                (i32.add (i32.mul (local.get $r0) (local.get $rowB)) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $k (local.get $rn))
+            (loop $rowsLoop
+              (local.set $d (f32x4.sub (v128.load align=4 (local.get $p)) (local.get $m)))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))
+              (local.set $p (i32.add (local.get $p) (local.get $rowB)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $rowsLoop (local.get $k)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (v128.store align=4 (local.get $p) (f32x4.add (v128.load align=4 (local.get $p)) (local.get $acc)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $groups)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 256)))
+        (br $blocks)))
+  )
+
+  ;; colDotDev: out[j] = Σ_i dy[i, j] · (x[i, j] − mean[j]); out overwritten.
+  (func (export "colDotDev")
+    (param $dy i32) (param $x i32) (param $rows i32) (param $cols i32) (param $mean i32) (param $out i32)
+    (local $rowB i32) (local $r0 i32) (local $rn i32) (local $j i32) (local $p i32) (local $q i32) (local $k i32)
+    (local $acc v128) (local $m v128)
+    (local.set $rowB (i32.shl (local.get $cols) (i32.const 2)))
+    (call $zero (local.get $out) (local.get $cols))
+    (block $bdone
+      (loop $blocks
+        (br_if $bdone (i32.ge_u (local.get $r0) (local.get $rows)))
+        (local.set $rn (i32.sub (local.get $rows) (local.get $r0)))
+        (if (i32.gt_u (local.get $rn) (i32.const 256)) (then (local.set $rn (i32.const 256))))
+        (local.set $j (i32.const 0))
+        (block $gdone
+          (loop $groups
+            (br_if $gdone (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $m (v128.load align=4 (i32.add (local.get $mean) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $k (i32.add (i32.mul (local.get $r0) (local.get $rowB)) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (i32.add (local.get $x) (local.get $k)))
+            (local.set $q (i32.add (local.get $dy) (local.get $k)))
+            (local.set $k (local.get $rn))
+            (loop $rowsLoop
+              (local.set $acc
+                (f32x4.add (local.get $acc)
+                  (f32x4.mul (v128.load align=4 (local.get $q))
+                    (f32x4.sub (v128.load align=4 (local.get $p)) (local.get $m)))))
+              (local.set $p (i32.add (local.get $p) (local.get $rowB)))
+              (local.set $q (i32.add (local.get $q) (local.get $rowB)))
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (br_if $rowsLoop (local.get $k)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (v128.store align=4 (local.get $p) (f32x4.add (v128.load align=4 (local.get $p)) (local.get $acc)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $groups)))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 256)))
+        (br $blocks)))
+  )
+
+  ;; affine: out[i, j] = a[j] · x[i, j] + b[j] (out may be x).
+  (func (export "affine") (param $x i32) (param $rows i32) (param $cols i32) (param $a i32) (param $b i32) (param $out i32)
+    (local $end i32) (local $j i32) (local $rowB i32)
+    (local.set $rowB (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $rowB))))
+    (block $done
+      (loop $elems
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store align=4 (local.get $out)
+          (f32x4.add
+            (f32x4.mul (v128.load align=4 (i32.add (local.get $a) (local.get $j))) (v128.load align=4 (local.get $x)))
+            (v128.load align=4 (i32.add (local.get $b) (local.get $j)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $rowB)) (then (local.set $j (i32.const 0))))
+        (br $elems)))
+  )
+
+  ;; affine2: out[i, j] = a[j] · dy[i, j] + b[j] · x[i, j] + c[j].
+  (func (export "affine2")
+    (param $dy i32) (param $x i32) (param $rows i32) (param $cols i32)
+    (param $a i32) (param $b i32) (param $c i32) (param $out i32)
+    (local $end i32) (local $j i32) (local $rowB i32)
+    (local.set $rowB (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $rowB))))
+    (block $done
+      (loop $elems
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store align=4 (local.get $out)
+          (f32x4.add
+            (f32x4.add
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $a) (local.get $j))) (v128.load align=4 (local.get $dy)))
+              (f32x4.mul (v128.load align=4 (i32.add (local.get $b) (local.get $j))) (v128.load align=4 (local.get $x))))
+            (v128.load align=4 (i32.add (local.get $c) (local.get $j)))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $rowB)) (then (local.set $j (i32.const 0))))
+        (br $elems)))
+  )
+
+  ;; zero: n floats at p set to 0.
+  (func $zero (param $p i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (f32.store (local.get $p) (f32.const 0))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l)))
+  )
 )

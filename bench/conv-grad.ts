@@ -1,7 +1,9 @@
 /**
  * Conv2D forward vs. its two gradients on tfjs' wasm backend with segloss' kernels, for the U-Net's
  * 3x3 layers (batch 16, 16-32-64 filters, 64x64 and 128x128 inputs) and two strided layers, measured
- * side by side (interleaved repetitions, medians).
+ * side by side (interleaved repetitions, medians). The two gradients are also timed with segloss' SIMD
+ * kernels switched off (`useSimdKernels(false)`: the tfjs-ops paths, XNNPACK matmul and conv), the
+ * columns "off".
  *
  *   node --import tsx bench/conv-grad.ts [--reps 5] [--baseline]
  *
@@ -9,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerSeglossWasmKernels } from '../src/backend/index.js';
+import { registerSeglossWasmKernels, useSimdKernels } from '../src/backend/index.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 5) || 5;
@@ -43,6 +45,18 @@ function timeInterleaved(fs: (() => tf.Tensor)[]): number[] {
   }
   return ms.map(median);
 }
+
+/** `f` with segloss' SIMD kernels switched off. */
+const simdOff =
+  (f: () => tf.Tensor): (() => tf.Tensor) =>
+  () => {
+    const was = useSimdKernels(false);
+    try {
+      return f();
+    } finally {
+      useSimdKernels(was);
+    }
+  };
 
 function withNaiveInputKernel<T>(f: () => T): T {
   if (original === undefined) throw new Error('no original Conv2DBackpropInput kernel to compare with');
@@ -78,7 +92,8 @@ console.log(
   `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, batch ${batch}, 'same' pads, median of ${reps}`,
 );
 console.log(
-  'layer                        fwd ms   dx ms   dW ms  dx/fwd  dW/fwd' + (baseline ? '  naive dx ms' : ''),
+  'layer                        fwd ms   dx ms   dW ms  dx/fwd  dW/fwd  dx off  dW off' +
+    (baseline ? '  naive dx ms' : ''),
 );
 const totals = { fwd: 0, dx: 0, dw: 0 };
 for (const size of [64, 128]) {
@@ -88,17 +103,17 @@ for (const size of [64, 128]) {
     const y = tf.conv2d(x, w, s, 'same');
     const dy = tf.randomNormal(y.shape) as tf.Tensor4D;
     const filterAttrs = { strides: s, pad: 'same', dataFormat: 'NHWC', filterShape: w.shape };
-    const [fwd, dx, dw] = timeInterleaved([
+    const dxOf = () => tf.conv2dTranspose(dy, w, x.shape, s, 'same');
+    const dwOf = () =>
+      tf
+        .engine()
+        .runKernel('Conv2DBackpropFilter', { x, dy }, filterAttrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const [fwd, dx, dw, dxOff, dwOff] = timeInterleaved([
       () => tf.conv2d(x, w, s, 'same'),
-      () => tf.conv2dTranspose(dy, w, x.shape, s, 'same'),
-      () =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropFilter',
-            { x, dy },
-            filterAttrs as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor,
+      dxOf,
+      dwOf,
+      simdOff(dxOf),
+      simdOff(dwOf),
     ]);
     const naive = baseline
       ? withNaiveInputKernel(() => timeInterleaved([() => tf.conv2dTranspose(dy, w, x.shape, s, 'same')])[0])
@@ -111,7 +126,8 @@ for (const size of [64, 128]) {
     const name = `${size}: ${r}x${r} ${cin}->${cout} ${k}x${k}/${s}`.padEnd(27);
     console.log(
       `${name}  ${fwd.toFixed(1).padStart(6)}  ${dx.toFixed(1).padStart(6)}  ${dw.toFixed(1).padStart(6)}  ` +
-        `${(dx / fwd).toFixed(2).padStart(6)}  ${(dw / fwd).toFixed(2).padStart(6)}` +
+        `${(dx / fwd).toFixed(2).padStart(6)}  ${(dw / fwd).toFixed(2).padStart(6)}  ` +
+        `${dxOff.toFixed(1).padStart(6)}  ${dwOff.toFixed(1).padStart(6)}` +
         (baseline ? `  ${naive.toFixed(1).padStart(11)}` : ''),
     );
     tf.dispose([x, w, y, dy]);

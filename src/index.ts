@@ -20,6 +20,7 @@ export * as data from './data/index.js';
 export * as report from './report/index.js';
 export * as train from './train/index.js';
 export * as backend from './backend/index.js';
+export * as experiment from './experiment/index.js';
 export { getLoss, listLosses, lossFunction, type LossEntry, type LossOptions } from './losses/registry.js';
 export { setupBackend, type BackendName } from './backend/setup.js';
 export { buildUNet, type UNetOptions } from './model/index.js';

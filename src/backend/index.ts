@@ -1,6 +1,7 @@
 /**
- * Backend choice and segloss' wasm kernels (conv2d gradients; further kernel groups register through
- * {@link KERNEL_REGISTRARS}).
+ * Backend choice and segloss' wasm kernels: the conv gradients (own SIMD kernels in wasm/simd-kernels.wat,
+ * tfjs-ops fallbacks), the U-Net kernels, and kernels working in place on tfjs' heap
+ * (wasm/heap-kernels.wat); further kernel groups register through {@link KERNEL_REGISTRARS}.
  */
 export { setupBackend, BACKEND_NAMES, type BackendName, type SetupBackendOptions } from './setup.js';
 export {
@@ -13,3 +14,4 @@ export {
 export { conv2dInputGradient } from './kernels/conv2d-backprop-input.js';
 export { conv2dFilterGradient } from './kernels/conv2d-backprop-filter.js';
 export { convGeometry, type ConvGeometry } from './kernels/conv-geometry.js';
+export { useSimdKernels } from './wasm/simd-instance.js';

@@ -93,3 +93,22 @@ test('FastBatchNormalization falls back to the stock path for other axes', () =>
   const b = (fast.apply(x, { training: true }) as tf.Tensor).dataSync();
   assertAllClose(b, a, 1e-6, 'axis 1');
 });
+
+test('the SIMD batch-norm kernels free their scratch: backend data and tensors stay constant', async () => {
+  await tf.setBackend('wasm');
+  const layer = new FastBatchNormalization({ axis: -1 });
+  const x = tf.tensor4d(lcgValues(2 * 6 * 6 * 8, 4), [2, 6, 6, 8]);
+  layer.build(x.shape);
+  const step = () => {
+    const g = tf.grad((t: tf.Tensor) => (layer.apply(t, { training: true }) as tf.Tensor).square().sum())(x);
+    g.dispose();
+  };
+  step();
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const [ids, tensors] = [backend.numDataIds(), tf.memory().numTensors];
+  for (let i = 0; i < 3; i++) step();
+  assert.equal(backend.numDataIds(), ids);
+  assert.equal(tf.memory().numTensors, tensors);
+  x.dispose();
+  await tf.setBackend('cpu');
+});

@@ -27,7 +27,7 @@ import {
 } from './conv-geometry.js';
 import { crop } from './tap-columns.js';
 import { flipFilter } from './perf-kernels.js';
-import { inputGradientSimd, inputGradientSimdFits } from './input-grad-simd.js';
+import { inputGradientSimd, inputGradientSimdFits, inputGradientSimdPays } from './input-grad-simd.js';
 import { f32, heapBackend } from './wasm-heap.js';
 
 const WHERE = 'Conv2DBackpropInput';
@@ -91,7 +91,8 @@ interface BackpropInputAttrs extends ConvGradAttrs {
 
 /**
  * The kernel function registered as `Conv2DBackpropInput` on the wasm backend: segloss' SIMD kernel
- * (input-grad-simd.ts) for stride 1 when it is available, else {@link conv2dInputGradient}.
+ * (input-grad-simd.ts) for stride 1 when it is available and pays (`Cin` >= 8 or so), else
+ * {@link conv2dInputGradient}.
  */
 export function conv2dBackpropInputKernel(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -112,7 +113,7 @@ export function conv2dBackpropInputKernel(args: {
       `dy is ${dy.dtype} and filter is ${filter.dtype} (shape ${formatShape(filter.shape)}); expected float32`,
     );
   }
-  if (args.backend !== undefined && inputGradientSimdFits(g)) {
+  if (args.backend !== undefined && inputGradientSimdPays(g) && inputGradientSimdFits(g)) {
     const b = heapBackend(WHERE, args.backend);
     const out = b.makeOutput([g.n, g.inH, g.inW, g.inC], 'float32');
     // Views after makeOutput, which may grow the heap.

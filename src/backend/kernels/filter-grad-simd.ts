@@ -15,7 +15,7 @@
  */
 import type { ConvGeometry } from './conv-geometry.js';
 import { fail } from '../../core/errors.js';
-import { simdKernels, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/simd-instance.js';
+import { simdKernels, MAX_SCRATCH_BYTES, roundUp, scratchF32 } from '../wasm/simd-instance.js';
 
 /** Rows of the grid per block: the x and dy rows of a block (about 32 KiB) stay in L1 across taps. */
 function blockRows(cin4: number, cout8: number): number {
@@ -23,8 +23,6 @@ function blockRows(cin4: number, cout8: number): number {
 }
 
 const WHERE = 'filterGradientSimd';
-
-const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
 /** Where each operand sits in the kernel's memory (in floats) for one geometry. */
 interface Layout {

@@ -14,12 +14,11 @@
  */
 import { fail } from '../../core/errors.js';
 import type { ConvGeometry } from './conv-geometry.js';
-import { simdKernels, MAX_SCRATCH_BYTES, scratchF32 } from '../wasm/simd-instance.js';
+import { simdKernels, MAX_SCRATCH_BYTES, roundUp, scratchF32 } from '../wasm/simd-instance.js';
 
 const WHERE = 'inputGradientSimd';
 
-const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
-
+/** Where each operand sits in the kernel's memory (in floats) for one geometry. */
 interface Layout {
   hg: number;
   wg: number;
@@ -52,6 +51,15 @@ export function inputGradientSimdFits(g: ConvGeometry): boolean {
   return (
     g.strideH === 1 && g.strideW === 1 && simdKernels() !== null && layout(g).total * 4 <= MAX_SCRATCH_BYTES
   );
+}
+
+/**
+ * Whether the SIMD kernel is worth it for `g`: at most 25% of its work goes to the zero channels that
+ * pad `Cin` to a multiple of 8. For fewer channels (an image's 1 or 3, the first layer) XNNPACK's
+ * convolution is faster (bench/conv-grad.ts: 10 against 17 ms for 1 -> 16 channels at 64x64).
+ */
+export function inputGradientSimdPays(g: ConvGeometry): boolean {
+  return roundUp(g.inC, 8) <= 1.25 * g.inC;
 }
 
 /**

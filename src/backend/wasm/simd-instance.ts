@@ -4,7 +4,7 @@
  *
  * The module has its own memory, separate from tfjs-backend-wasm's heap: a kernel copies its operands
  * in (the copy doubles as the zero padding the kernel needs), runs, and copies the result out. The
- * module is about 650 bytes, so it is compiled synchronously on first use (browsers allow synchronous
+ * module is about 1.3 KB, so it is compiled synchronously on first use (browsers allow synchronous
  * compilation of modules under 4 KB on the main thread).
  */
 import { SIMD_KERNELS_WASM } from './simd-kernels-module.js';
@@ -40,6 +40,9 @@ export interface SimdKernelExports {
   ): void;
 }
 
+/** `v` rounded up to a multiple of `m` (operand padding to the kernels' tiles). */
+export const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
+
 /** Largest scratch memory the kernels may use (bytes); callers fall back to other paths above it. */
 export const MAX_SCRATCH_BYTES = 2 ** 30;
 
@@ -57,14 +60,15 @@ export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 let enabled = true;
 
 /**
- * Turns segloss' SIMD conv-gradient kernels on or off (on by default). Off, the wasm backend's
- * `Conv2DBackpropFilter` and `Conv2DBackpropInput` use their tfjs-ops paths (XNNPACK matrix multiply
- * and convolution); for benchmarks and parity tests.
+ * Turns segloss' own wasm SIMD kernels on or off (on by default): the conv gradients of
+ * simd-kernels.wat and the in-place heap kernels of heap-kernels.wat (value summary, column sums, batch
+ * norm). Off, every caller takes its other path (tfjs ops, XNNPACK, or JavaScript loops), which the
+ * tests use to check both and the benchmarks to show the gain.
  *
  * @returns the previous setting.
  * @example
  * ```ts
- * const was = useSimdKernels(false); // time the tfjs-ops path
+ * const was = useSimdKernels(false); // time the paths without segloss' SIMD kernels
  * useSimdKernels(was);
  * ```
  */

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { compileWat, moduleFile, moduleText, WASM_DIR, watSources } from '../../../scripts/build-wasm.js';
 import { simdKernels, useSimdKernels } from './simd-instance.js';
 import { filterGradientSimd, filterGradientSimdFits } from '../kernels/filter-grad-simd.js';
-import { inputGradientSimd, inputGradientSimdFits } from '../kernels/input-grad-simd.js';
+import {
+  inputGradientSimd,
+  inputGradientSimdFits,
+  inputGradientSimdPays,
+} from '../kernels/input-grad-simd.js';
 import type { ConvGeometry } from '../kernels/conv-geometry.js';
 import {
   assertClose,
@@ -112,4 +116,24 @@ test('problems past the scratch limit are refused with a clear error, so the ker
     /segloss: filterGradientSimd: .*cannot run/,
   );
   assert.throws(() => inputGradientSimd(none, none, huge, none), /segloss: inputGradientSimd: .*cannot run/);
+});
+
+test('the SIMD input gradient is used where at most 25% of its work is channel padding', () => {
+  const geo = (inC: number) =>
+    convGeo({ name: '', n: 1, h: 4, w: 4, cin: inC, cout: 8, k: [3, 3], s: [1, 1], pad: 'same' });
+  // Cin padded to a multiple of 8: 1 -> 8 (8x the work), 3 -> 8 (2.7x), 7 -> 8 (1.14x), 9 -> 16 (1.78x),
+  // 12 -> 16 (1.33x), 15 -> 16 (1.07x), 20 -> 24 (1.2x).
+  const pays = [1, 3, 7, 8, 9, 12, 15, 16, 20, 48].map((c) => [c, inputGradientSimdPays(geo(c))]);
+  assert.deepEqual(pays, [
+    [1, false],
+    [3, false],
+    [7, true],
+    [8, true],
+    [9, false],
+    [12, false],
+    [15, true],
+    [16, true],
+    [20, true],
+    [48, true],
+  ]);
 });

@@ -39,9 +39,9 @@ export function exclusionLoss(
     const foreground = tf.concat([tf.zeros([n, 1]), tf.ones([n, c - 1])], 1);
     const annotatedFg = tf.mul(annotated, foreground);
     const e = tf.sum(tf.mul(y3, tf.expandDims(annotatedFg, 1)), -1, true);
-    const region = tf.broadcastTo(e, y3.shape) as tf.Tensor3D;
     const probs = probabilitiesTensor(p3, opts.fromLogits, 'softmax');
-    const stats = regionStatsTensor(region, probs, { squaredPred: false, batch: false, valid });
+    // e is [N, P, 1]: the statistics broadcast it over the classes (no [N, P, C] copy).
+    const stats = regionStatsTensor(e as tf.Tensor3D, probs, { squaredPred: false, batch: false, valid });
     const weights = tf.mul(tf.sub(1, annotated), foreground) as tf.Tensor2D;
     return reduceRegionTensor(where, tverskyIndexTensor(stats, params), weights, opts.reduction);
   });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runPool, type PoolJob } from './pool.js';
 
 /** A job whose one process prints its start and end times (ms) after sleeping `ms`. */
@@ -75,4 +77,50 @@ test('a missing executable and bad options are clear errors', async () => {
     runPool([sleeper('a', 1), sleeper('a', 1)], { jobs: 1 }),
     /segloss: runPool: job ids must be unique/,
   );
+});
+
+test('SIGTERM to a process running a pool ends its children too (no orphaned runs)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'segloss-pool-'));
+  const pidFile = join(dir, 'child.pid');
+  const pool = fileURLToPath(new URL('./pool.ts', import.meta.url));
+  const childCode = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000)`;
+  const parentCode =
+    `import { runPool } from ${JSON.stringify(pool)};\n` +
+    `await runPool([{ id: 'sleep', commands: [{ command: process.execPath, args: ['-e', ${JSON.stringify(childCode)}] }] }], { jobs: 1 });`;
+  const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', parentCode], {
+    stdio: 'ignore',
+  });
+  try {
+    const deadline = Date.now() + 20000;
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') {
+      assert.ok(Date.now() < deadline, 'the child started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const childPid = Number(readFileSync(pidFile, 'utf8'));
+    const exited = new Promise<string | null>((r) => parent.on('exit', (_code, signal) => r(signal)));
+    parent.kill('SIGTERM');
+    assert.equal(await exited, 'SIGTERM');
+    const alive = () => {
+      try {
+        process.kill(childPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = Date.now() + 5000;
+    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(), false, 'the child was ended with its parent');
+  } finally {
+    parent.kill('SIGKILL');
+    // Should the forwarding fail, do not leave the sleeping child behind.
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

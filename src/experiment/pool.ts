@@ -4,7 +4,7 @@
  * on one thread in Node, so separate runs in separate processes scale where threads inside one run
  * cannot (see the README's performance section).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../core/errors.js';
@@ -52,6 +52,28 @@ export interface PoolOptions {
 
 const TAIL_BYTES = 4000;
 
+/** The children of every running pool, so that a signal to this process can end them too. */
+const live = new Set<ChildProcess>();
+
+/**
+ * While a pool runs, SIGINT and SIGTERM to this process are passed on to its children before this
+ * process ends as it would have (no orphaned training runs; their checkpoints let them resume).
+ */
+function forwardSignals(): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = () => {
+      for (const child of live) child.kill(signal);
+      for (const [s, h] of handlers) process.off(s, h);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [s, h] of handlers) process.off(s, h);
+  };
+}
+
 function runCommand(
   cmd: PoolCommand,
   job: PoolJob,
@@ -61,6 +83,7 @@ function runCommand(
       env: { ...process.env, ...job.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    live.add(child);
     const out: Buffer[] = [];
     let errTail = '';
     const log = (chunk: Buffer) => {
@@ -74,8 +97,12 @@ function runCommand(
       errTail = (errTail + chunk.toString('utf8')).slice(-TAIL_BYTES);
       log(chunk);
     });
-    child.on('error', (e) => resolve({ code: null, signal: null, stderr: e.message }));
+    child.on('error', (e) => {
+      live.delete(child);
+      resolve({ code: null, signal: null, stderr: e.message });
+    });
     child.on('close', (code, signal) => {
+      live.delete(child);
       if (code === 0 && cmd.stdoutFile !== undefined)
         writeFileAtomic('runPool', cmd.stdoutFile, Buffer.concat(out));
       resolve({ code, signal, stderr: errTail });
@@ -102,7 +129,8 @@ async function runJob(job: PoolJob): Promise<PoolResult> {
 
 /**
  * Runs `jobs` with at most `options.jobs` at a time, in the order given, and returns their results in
- * the same order. A failing job does not stop the others.
+ * the same order. A failing job does not stop the others. SIGINT or SIGTERM to this process while the
+ * pool runs is passed on to the running children, then ends this process.
  *
  * @example
  * ```ts
@@ -128,6 +156,11 @@ export async function runPool(jobs: readonly PoolJob[], options: PoolOptions): P
       options.onDone?.(results[index]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.jobs, jobs.length) }, worker));
+  const restore = forwardSignals();
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.jobs, jobs.length) }, worker));
+  } finally {
+    restore();
+  }
   return results;
 }

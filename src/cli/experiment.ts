@@ -27,8 +27,7 @@ export const experimentCommand = defineCommand({
   meta: {
     name: NAME,
     description:
-      'Train and evaluate every loss with every seed, several runs at a time in separate processes; ' +
-      'prints test mean IoU and per-class IoU as mean ± sd over seeds. Run it again to resume.',
+      'Train and evaluate losses x seeds in a pool of processes: test IoU as mean ± sd (resumable)',
   },
   args: {
     data: { type: 'string', description: 'dataset folder with train, val and test splits', required: true },

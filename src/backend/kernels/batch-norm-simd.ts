@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { heapKernels } from '../wasm/heap-instance.js';
-import { f32, heapBackend, type HeapBackend } from './wasm-heap.js';
+import { f32, heapBackend } from './wasm-heap.js';
 
 /** Kernel names (wasm backend only). */
 export const BN_TRAIN = 'SeglossBatchNormTrain';
@@ -27,8 +27,11 @@ interface Args {
   attrs?: tf.NamedAttrMap;
 }
 
-/** The heap kernels and the sizes for a `[N, H, W, C]` input, checked. */
-function setup(where: string, args: Args, x: tf.TensorInfo | undefined) {
+/**
+ * Checks `x` (`[N, H, W, C]`, `C` a multiple of 4), allocates the kernel's three outputs (`[N, H, W, C]`,
+ * `[C]`, `[C]`) and `vectors` per-channel scratch vectors on the heap (freed by `release`).
+ */
+function setup(where: string, args: Args, x: tf.TensorInfo | undefined, vectors: number) {
   if (x === undefined || x.shape.length !== 4 || x.shape[3] % 4 !== 0)
     fail(where, `x has shape ${formatShape(x?.shape ?? [])}; expected [N,H,W,C] with C a multiple of 4`);
   const b = heapBackend(where, args.backend);
@@ -38,15 +41,19 @@ function setup(where: string, args: Args, x: tf.TensorInfo | undefined) {
   const rows = x.shape[0] * x.shape[1] * x.shape[2];
   if (rows === 0) fail(where, `x has shape ${formatShape(x.shape)}; expected at least one pixel`);
   const { epsilon } = args.attrs as unknown as { epsilon: number };
-  return { b, k, c, rows, epsilon };
-}
-
-/** Per-channel scratch vectors on the heap (one tensor of `count·C` floats, disposed by `release`). */
-function scratch(b: HeapBackend, c: number, count: number) {
-  const info = b.makeOutput([count * c], 'float32');
+  const outs = [b.makeOutput(x.shape, 'float32'), b.makeOutput([c], 'float32'), b.makeOutput([c], 'float32')];
+  const scratch = b.makeOutput([vectors * c], 'float32');
   return {
-    view: (i: number) => f32(BN_TRAIN, 'scratch', b, info).subarray(i * c, (i + 1) * c),
-    release: () => (b as unknown as { disposeData(id: object): void }).disposeData(info.dataId),
+    k,
+    c,
+    rows,
+    epsilon,
+    outs,
+    /** Heap views of `infos` (taken after every allocation: allocating may grow the heap). */
+    views: (infos: (tf.TensorInfo | undefined)[], names: string[]) =>
+      infos.map((t, i) => f32(where, names[i], b, t as tf.TensorInfo)),
+    vector: (i: number) => f32(where, 'scratch', b, scratch).subarray(i * c, (i + 1) * c),
+    release: () => (b as unknown as { disposeData(id: object): void }).disposeData(scratch.dataId),
   };
 }
 
@@ -54,19 +61,12 @@ const ptr = (v: Float32Array): number => v.byteOffset;
 
 function trainKernel(args: Args): tf.TensorInfo[] {
   const { x, gamma, beta } = args.inputs;
-  const { b, k, c, rows, epsilon } = setup(BN_TRAIN, args, x);
-  const xi = x as tf.TensorInfo;
-  const outs = [
-    b.makeOutput(xi.shape, 'float32'),
-    b.makeOutput([c], 'float32'),
-    b.makeOutput([c], 'float32'),
-  ];
-  const s = scratch(b, c, 2);
-  // Views after every allocation (allocating may grow the heap).
-  const [xv, yv, mean, variance, g, be] = [xi, ...outs, gamma, beta].map((t, i) =>
-    f32(BN_TRAIN, ['x', 'y', 'mean', 'variance', 'gamma', 'beta'][i], b, t as tf.TensorInfo),
+  const { k, c, rows, epsilon, outs, views, vector, release } = setup(BN_TRAIN, args, x, 2);
+  const [xv, yv, mean, variance, g, be] = views(
+    [x, ...outs, gamma, beta],
+    ['x', 'y', 'mean', 'variance', 'gamma', 'beta'],
   );
-  const [a, shift] = [s.view(0), s.view(1)];
+  const [a, shift] = [vector(0), vector(1)];
   k.colSums(ptr(xv), rows, c, ptr(mean));
   for (let j = 0; j < c; j++) mean[j] /= rows;
   k.colSqDev(ptr(xv), rows, c, ptr(mean), ptr(variance));
@@ -76,25 +76,18 @@ function trainKernel(args: Args): tf.TensorInfo[] {
     shift[j] = be[j] - mean[j] * a[j];
   }
   k.affine(ptr(xv), rows, c, ptr(a), ptr(shift), ptr(yv));
-  s.release();
+  release();
   return outs;
 }
 
 function gradKernel(args: Args): tf.TensorInfo[] {
   const { dy, x, gamma, mean, variance } = args.inputs;
-  const { b, k, c, rows, epsilon } = setup(BN_TRAIN_GRAD, args, x);
-  const xi = x as tf.TensorInfo;
-  const outs = [
-    b.makeOutput(xi.shape, 'float32'),
-    b.makeOutput([c], 'float32'),
-    b.makeOutput([c], 'float32'),
-  ];
-  const s = scratch(b, c, 3);
-  const names = ['dy', 'x', 'gamma', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'];
-  const [dyv, xv, g, m, v, dx, dGamma, dBeta] = [dy, xi, gamma, mean, variance, ...outs].map((t, i) =>
-    f32(BN_TRAIN_GRAD, names[i], b, t as tf.TensorInfo),
+  const { k, c, rows, epsilon, outs, views, vector, release } = setup(BN_TRAIN_GRAD, args, x, 3);
+  const [dyv, xv, g, m, v, dx, dGamma, dBeta] = views(
+    [dy, x, gamma, mean, variance, ...outs],
+    ['dy', 'x', 'gamma', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'],
   );
-  const [ca, cb, cc] = [s.view(0), s.view(1), s.view(2)];
+  const [ca, cb, cc] = [vector(0), vector(1), vector(2)];
   k.colSums(ptr(dyv), rows, c, ptr(dBeta));
   k.colDotDev(ptr(dyv), ptr(xv), rows, c, ptr(m), ptr(dGamma));
   for (let j = 0; j < c; j++) {
@@ -105,7 +98,7 @@ function gradKernel(args: Args): tf.TensorInfo[] {
     cc[j] = (-g[j] * r * dBeta[j]) / rows - cb[j] * m[j];
   }
   k.affine2(ptr(dyv), ptr(xv), rows, c, ptr(ca), ptr(cb), ptr(cc), ptr(dx));
-  s.release();
+  release();
   return outs;
 }
 

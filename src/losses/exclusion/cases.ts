@@ -56,4 +56,29 @@ export const exclusionCases = [
     expected: overlap,
     source: 'hand: softmax(log p) = p; same p_2 = [0.1, 0.3]',
   },
+  {
+    name: "classes 'all': the labelled class is scored against the complement of its own label",
+    options: { ...tiny, classes: 'all' },
+    yTrue: y,
+    yPred: p,
+    // class 1: region 1 - y_1 = [1, 0], p_1 = [0, 0.6]: 2 * 0 / (1 + 0.6) = 0; class 2 as above.
+    expected: (0 + overlap) / 2,
+    source: "hand: Shi et al.'s released code (expand_gt): mean over classes 1 and 2 of (0, 0.42857)",
+  },
+  {
+    name: "classes 'all': class 1 predicted where it is known absent",
+    options: { ...tiny, classes: 'all', reduction: 'none' },
+    yTrue: y,
+    yPred: ndarray([0.5, 0.4, 0.1, 0.1, 0.6, 0.3], [1, 2, 3]),
+    expected: [0, (2 * 0.4) / (1 + 1.0), overlap],
+    source: 'hand: class 1: region [1, 0], p_1 = [0.4, 0.6]: 2 * 0.4 / (1 + 1.0) = 0.4; class 2 as above',
+  },
+  {
+    name: "classes 'all' on a fully labelled image: no exclusion term (as the authors' code)",
+    options: { ...tiny, classes: 'all', annotated: ndarray([1, 1, 1], [1, 3]) },
+    yTrue: y,
+    yPred: p,
+    expected: 0,
+    source: 'hand: no unannotated foreground class, all weights 0',
+  },
 ];

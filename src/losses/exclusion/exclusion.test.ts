@@ -19,6 +19,8 @@ checkRandomParity('exclusion', [
   { fromLogits: true },
   { reduction: 'none' },
   { reduction: 'sum', fromLogits: true },
+  { classes: 'all' },
+  { classes: 'all', fromLogits: true, reduction: 'none' },
 ]);
 checkRandomParityWith('exclusion', 'an [N, C] annotated mask', (n, c) => ({
   annotated: ndarray(
@@ -29,6 +31,7 @@ checkRandomParityWith('exclusion', 'an [N, C] annotated mask', (n, c) => ({
 // seeds 14, 16: each image leaves a class unannotated and labels some foreground (else L is flat)
 checkGradient('exclusion', {}, 14);
 checkGradient('exclusion', { fromLogits: true }, 16);
+checkGradient('exclusion', { classes: 'all' }, 14);
 checkIgnoredPixels('exclusion', { fromLogits: true });
 
 test('exclusion: predicting an unannotated class only off the labelled foreground costs nothing', () => {
@@ -89,3 +92,16 @@ for (const [name, call, message] of badInputs) {
     );
   });
 }
+
+test("exclusion: an unknown 'classes' is an error naming the option", () => {
+  const y = ndarray([1, 0, 0, 0, 1, 0], [1, 2, 3]);
+  const opts = { classes: 'some' } as unknown as { classes: 'all' };
+  assert.throws(
+    () => exclusionReference(y, y, opts),
+    /segloss: exclusion: option 'classes' is "some"; expected one of unannotated, all/,
+  );
+  assert.throws(
+    () => exclusionLoss(tf.tensor3d([[[1, 0, 0]]]), tf.tensor3d([[[1, 0, 0]]]), opts),
+    /option 'classes' is "some"/,
+  );
+});

@@ -11,6 +11,12 @@ import type { AnnotatedInput } from '../shared/options.js';
  * - `annotated` ('infer'): which classes each image labels; the loss acts on the others.
  * - `smoothDr` (1e-5, must be > 0): added to the denominator only, so an empty exclusion region or an
  *   empty prediction scores exactly 0.
+ * - `classes` ('unannotated'): which foreground classes get an exclusion term. `'unannotated'`: the
+ *   classes the image does not label, against its labelled foreground. `'all'`, as in the authors'
+ *   released code (MIRACLE-Center/Partially-supervised-multi-organ-segmentation,
+ *   nnunet/training/loss_functions/dice_loss.py, `expand_gt`): in every image that leaves some
+ *   foreground class unlabelled, also each labelled class `c`, against the complement `1 − y_c` of its
+ *   own label (where `c` is known to be absent).
  */
 export interface ExclusionOptions {
   fromLogits: boolean;
@@ -18,6 +24,7 @@ export interface ExclusionOptions {
   ignoreMask: ArrayInput | null;
   annotated: AnnotatedInput;
   smoothDr: number;
+  classes: 'unannotated' | 'all';
 }
 
 /**
@@ -31,8 +38,10 @@ export interface ExclusionOptions {
  * coefficient of its prediction with that region, which the loss minimises:
  *   `L[n, c] = 2 sum_i v_i e_i p_ic / (sum_i v_i e_i + sum_i v_i p_ic + smoothDr)`,
  * reduced as `sum u L / sum u` (`v` = valid pixels). In region statistics (`y := e`), `L` is the Tversky
- * index with alpha = beta = 1/2, `smoothNr = 0`, `smoothDr / 2`. Annotated classes get no exclusion
- * term: the ordinary (or marginal) Dice already penalises their predictions outside their labels.
+ * index with alpha = beta = 1/2, `smoothNr = 0`, `smoothDr / 2`. By default annotated classes get no
+ * exclusion term (the ordinary or marginal Dice already penalises their predictions outside their
+ * labels); `classes: 'all'` adds them as the authors' code does: for annotated `c` the region is
+ * `1 − y_ic` and `u[n, c] = 1` for every `c >= 1` of an image with an unannotated foreground class.
  * Fang & Yan (IEEE TMI 2020) use the same mutual-exclusion prior for partially labelled organs.
  *
  * Shapes: `[N, H, W, C]` or `[N, P, C]`; map `[N, C]`.
@@ -48,5 +57,6 @@ export const exclusionSpec = {
     ignoreMask: null,
     annotated: 'infer',
     smoothDr: 1e-5,
+    classes: 'unannotated',
   } as ExclusionOptions,
 } as const;

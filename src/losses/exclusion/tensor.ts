@@ -5,7 +5,7 @@ import { annotatedTensor } from '../shared/annotated.js';
 import { prepareTensor } from '../shared/prepare.js';
 import { reduceRegionTensor, regionStatsTensor, tverskyIndexTensor } from '../shared/region-stats.js';
 import { probabilitiesTensor } from '../dice/region.js';
-import { exclusionParams } from './reference.js';
+import { exclusionEntries, exclusionParams } from './reference.js';
 import { exclusionSpec, type ExclusionOptions } from './spec.js';
 
 /**
@@ -38,11 +38,22 @@ export function exclusionLoss(
     const annotated = annotatedTensor(where, opts.annotated, y3, layout);
     const foreground = tf.concat([tf.zeros([n, 1]), tf.ones([n, c - 1])], 1);
     const annotatedFg = tf.mul(annotated, foreground);
-    const e = tf.sum(tf.mul(y3, tf.expandDims(annotatedFg, 1)), -1, true);
-    const probs = probabilitiesTensor(p3, opts.fromLogits, 'softmax');
     // e is [N, P, 1]: the statistics broadcast it over the classes (no [N, P, C] copy).
-    const stats = regionStatsTensor(e as tf.Tensor3D, probs, { squaredPred: false, batch: false, valid });
-    const weights = tf.mul(tf.sub(1, annotated), foreground) as tf.Tensor2D;
+    let region: tf.Tensor = tf.sum(tf.mul(y3, tf.expandDims(annotatedFg, 1)), -1, true);
+    const probs = probabilitiesTensor(p3, opts.fromLogits, 'softmax');
+    // The entries are data (no gradient flows into the mask), computed once on the host.
+    const entries = exclusionEntries(annotated.dataSync() as Float32Array, n, c, opts.classes);
+    const weights = tf.tensor2d(entries.weight, [n, c]);
+    if (opts.classes === 'all') {
+      // region = complement ? 1 - y : e, per (image, class).
+      const k = tf.expandDims(tf.tensor2d(entries.complement, [n, c]), 1);
+      region = tf.add(tf.mul(k, tf.sub(1, y3)), tf.mul(tf.sub(1, k), region));
+    }
+    const stats = regionStatsTensor(region as tf.Tensor3D, probs, {
+      squaredPred: false,
+      batch: false,
+      valid,
+    });
     return reduceRegionTensor(where, tverskyIndexTensor(stats, params), weights, opts.reduction);
   });
 }

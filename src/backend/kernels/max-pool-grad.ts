@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { f32, heapBackend } from './wasm-heap.js';
+import { heapKernels } from '../wasm/heap-instance.js';
 
 const WHERE = 'MaxPoolGrad (wasm)';
 
@@ -41,6 +42,27 @@ export const maxPoolGrad: KernelFunc = ({ inputs, attrs, backend }) => {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * oh <= h && 2 * ow <= w) {
+    const k = heapKernels(backend);
+    if (k !== null && c % 4 === 0) {
+      // SIMD (heap-kernels.wat), in place; rows and columns past 2·oh, 2·ow get no gradient.
+      if (2 * oh !== h || 2 * ow !== w) dx.fill(0);
+      const image = h * w * c * 4;
+      const pooled = oh * ow * c * 4;
+      // One call per image when H is odd (then image rows are not 2 per pooled row).
+      const [calls, rows] = 2 * oh === h ? [1, n * oh] : [n, oh];
+      for (let i = 0; i < calls; i++) {
+        k.pool2x2Grad(
+          x.byteOffset + i * image,
+          g.byteOffset + i * pooled,
+          dx.byteOffset + i * image,
+          rows,
+          ow,
+          c,
+          w,
+        );
+      }
+      return out;
+    }
     pool2x2Grad(x, g, dx, n, h, w, c, oh, ow);
     return out;
   }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, ResizeNearestNeighborGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
 import { f32, heapBackend } from './wasm-heap.js';
+import { heapKernels } from '../wasm/heap-instance.js';
 
 const WHERE = 'ResizeNearestNeighborGrad (wasm)';
 
@@ -51,19 +52,23 @@ export const resizeNearestNeighborGrad: KernelFunc = ({ inputs, attrs, backend }
   const b = heapBackend(WHERE, backend);
   const out = b.makeOutput(images.shape.slice(), 'float32');
   const dx = f32(WHERE, 'dx', b, out);
-  scatterNearest(
-    f32(WHERE, 'dy', b, dy),
-    dy.shape,
-    dx,
-    images.shape,
-    attrs as unknown as ResizeNearestNeighborGradAttrs,
-  );
+  const g = f32(WHERE, 'dy', b, dy);
+  const [n, h, w, c] = images.shape;
+  // Exact x2 up-sampling with C a multiple of 4: the SIMD block sums of heap-kernels.wat, in place.
+  const simd2x2 = (): boolean => {
+    const k = heapKernels(backend);
+    if (k === null || c % 4 !== 0) return false;
+    k.up2x2Grad(g.byteOffset, dx.byteOffset, n * h, w, c, 2 * w);
+    return true;
+  };
+  scatterNearest(g, dy.shape, dx, images.shape, attrs as unknown as ResizeNearestNeighborGradAttrs, simd2x2);
   return out;
 };
 
 /**
  * The loop of {@link resizeNearestNeighborGrad} over plain arrays: zeroes `dx` (shape `[N, H, W, C]`)
  * and adds every `dy[b, y, x, :]` (shape `[N, H', W', C]`) into `dx[b, src_h(y), src_w(x), :]`.
+ * `blocks2x2`, when given, may do exact x2 up-sampling's 2x2 block sums itself (returning true).
  */
 export function scatterNearest(
   g: Float32Array,
@@ -71,6 +76,7 @@ export function scatterNearest(
   dx: Float32Array,
   xShape: readonly number[],
   attrs: { alignCorners: boolean; halfPixelCenters: boolean },
+  blocks2x2?: () => boolean,
 ): void {
   const [n, h, w, c] = xShape;
   const [, oh, ow] = dyShape;
@@ -79,6 +85,7 @@ export function scatterNearest(
   const fy = oh / h;
   const fx = ow / w;
   if (isBlockMap(srcRow, fy) && isBlockMap(srcCol, fx)) {
+    if (fy === 2 && fx === 2 && blocks2x2?.() === true) return;
     gatherBlocks(g, dx, n, h, w, c, fy, fx);
     return;
   }

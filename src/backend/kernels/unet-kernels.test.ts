@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerUNetKernels } from './unet-kernels.js';
 import { nearestSourceIndex } from './resize-grad.js';
+import { useSimdKernels } from '../wasm/simd-instance.js';
 import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
 before(async () => {
@@ -52,37 +53,79 @@ const poolCases: { shape: Shape4; f: number; s: number; pad: 'same' | 'valid'; l
   { shape: [2, 7, 5, 3], f: 2, s: 2, pad: 'same', levels: 0 }, // padded bottom/right: general path
   { shape: [2, 7, 5, 3], f: 2, s: 2, pad: 'valid', levels: 2 }, // 2x2 fast path, odd leftovers, ties
   { shape: [3, 6, 4, 16], f: 2, s: 2, pad: 'same', levels: 4 }, // 2x2 fast path, U-Net-like channels
+  { shape: [2, 7, 5, 8], f: 2, s: 2, pad: 'valid', levels: 2 }, // SIMD 2x2 path, odd H and W, ties
   { shape: [2, 9, 7, 5], f: 3, s: 2, pad: 'same', levels: 2 }, // overlapping windows, many ties
   { shape: [3, 7, 9, 2], f: 3, s: 1, pad: 'valid', levels: 3 },
 ];
 
-for (const { shape, f, s, pad, levels } of poolCases) {
-  test(`MaxPoolGrad matches the plain loop: x ${JSON.stringify(shape)}, ${f}x${f} stride ${s} ${pad}`, () => {
-    const xv = lcgValues(
-      shape.reduce((a, b) => a * b),
-      7,
-      { levels },
-    );
-    const ref = maxPoolGradRef(xv, shape, f, s, pad);
-    const x = tf.tensor4d(xv, shape);
-    const y = tf.maxPool(x, f, s, pad);
-    assert.deepEqual(y.shape, ref.dyShape);
-    const dy = tf.tensor4d(ref.dy, ref.dyShape);
+// Each case with segloss' SIMD heap kernels on (the 2x2 path when C is a multiple of 4) and off.
+for (const { shape, f, s, pad, levels } of poolCases)
+  for (const simd of [true, false]) {
+    test(`MaxPoolGrad matches the plain loop (SIMD ${simd ? 'on' : 'off'}): x ${JSON.stringify(shape)}, ${f}x${f} stride ${s} ${pad}`, () => {
+      const was = useSimdKernels(simd);
+      const xv = lcgValues(
+        shape.reduce((a, b) => a * b),
+        7,
+        { levels },
+      );
+      const ref = maxPoolGradRef(xv, shape, f, s, pad);
+      const x = tf.tensor4d(xv, shape);
+      const y = tf.maxPool(x, f, s, pad);
+      assert.deepEqual(y.shape, ref.dyShape);
+      const dy = tf.tensor4d(ref.dy, ref.dyShape);
+      const dx = tf
+        .engine()
+        .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: f, strides: s, pad });
+      assertAllClose((dx as tf.Tensor).dataSync(), ref.dx, 1e-4, 'dx');
+      // The same kernel reached through autodiff of tf.maxPool.
+      const g = tf.grad((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, f, s, pad)
+          .mul(dy)
+          .sum(),
+      )(x);
+      assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+      tf.dispose([x, y, dy, dx as tf.Tensor, g]);
+      useSimdKernels(was);
+    });
+  }
+
+test('MaxPoolGrad 2x2, SIMD and JS alike: the first maximum wins, NaN never, an all-NaN/-inf window passes nothing', () => {
+  // One image 2x4, 4 channels, two windows. Channel k of window 0 (hand):
+  //  k0: [NaN, -inf, 2, 2] -> position 2 (the later tie loses); k1: [1, 3, 3, 0] -> position 1;
+  //  k2: [NaN, NaN, -inf, NaN] -> nothing; k3: [-1, -2, -3, -0.5] -> position 3.
+  // Window 1 is all 0: position 0 wins every channel.
+  const win0 = [
+    [NaN, 1, NaN, -1],
+    [-Infinity, 3, NaN, -2],
+    [2, 3, -Infinity, -3],
+    [2, 0, NaN, -0.5],
+  ]; // positions p0 (0,0), p1 (0,1), p2 (1,0), p3 (1,1)
+  const at = (row: number, col: number) => (row * 4 + col) * 4;
+  const xv = new Float32Array(2 * 4 * 4);
+  win0.forEach((v, pos) => xv.set(v, at(pos >> 1, pos & 1)));
+  const expected = new Float32Array(xv.length);
+  const g = [10, 20, 30, 40, 50, 60, 70, 80]; // dy for window 0 then window 1
+  expected[at(1, 0) + 0] = 10;
+  expected[at(0, 1) + 1] = 20;
+  expected[at(1, 1) + 3] = 40;
+  for (let k = 0; k < 4; k++) expected[at(0, 2) + k] = g[4 + k];
+  for (const simd of [true, false]) {
+    const was = useSimdKernels(simd);
+    const x = tf.tensor4d(xv, [1, 2, 4, 4]);
+    const dy = tf.tensor4d(g, [1, 1, 2, 4]);
     const dx = tf
       .engine()
-      .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: f, strides: s, pad });
-    assertAllClose((dx as tf.Tensor).dataSync(), ref.dx, 1e-4, 'dx');
-    // The same kernel reached through autodiff of tf.maxPool.
-    const g = tf.grad((t: tf.Tensor) =>
-      tf
-        .maxPool(t as tf.Tensor4D, f, s, pad)
-        .mul(dy)
-        .sum(),
-    )(x);
-    assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
-    tf.dispose([x, y, dy, dx as tf.Tensor, g]);
-  });
-}
+      .runKernel(
+        tf.MaxPoolGrad,
+        { dy, input: x, output: dy },
+        { filterSize: 2, strides: 2, pad: 'valid' },
+      ) as tf.Tensor;
+    assert.deepEqual([...dx.dataSync()], [...expected], `SIMD ${simd}`);
+    tf.dispose([x, dy, dx]);
+    useSimdKernels(was);
+  }
+});
 
 test('nearestSourceIndex gives the hand-derived maps', () => {
   assert.deepEqual([...nearestSourceIndex(2, 4, false, false)], [0, 0, 1, 1]);
@@ -114,36 +157,40 @@ async function resizeGradRef(shape: Shape4, size: [number, number], alignCorners
 }
 
 const resizeCases: { shape: Shape4; size: [number, number]; align: boolean; half: boolean }[] = [
-  { shape: [3, 5, 7, 4], size: [10, 14], align: false, half: false }, // U-Net's x2 up-sampling
+  { shape: [3, 5, 7, 4], size: [10, 14], align: false, half: false }, // U-Net's x2 up-sampling (SIMD)
+  { shape: [2, 3, 5, 8], size: [6, 10], align: false, half: true }, // x2 with half-pixel centres (SIMD)
   { shape: [2, 5, 7, 3], size: [8, 9], align: false, half: false },
   { shape: [2, 5, 7, 3], size: [8, 9], align: true, half: false },
   { shape: [3, 4, 6, 2], size: [9, 11], align: false, half: true },
   { shape: [2, 9, 6, 2], size: [4, 5], align: false, half: false }, // down-sampling: some inputs unused
 ];
 
-for (const { shape, size, align, half } of resizeCases) {
-  test(`ResizeNearestNeighborGrad is the forward's adjoint: ${JSON.stringify(shape)} -> ${JSON.stringify(size)}, alignCorners ${align}, halfPixelCenters ${half}`, async () => {
-    const ref = await resizeGradRef(shape, size, align, half);
-    const images = tf.zeros(shape);
-    const dy = tf.tensor4d(ref.dy, ref.dyShape);
-    const dx = tf
-      .engine()
-      .runKernel(
-        tf.ResizeNearestNeighborGrad,
-        { images, dy },
-        { alignCorners: align, halfPixelCenters: half },
-      ) as tf.Tensor;
-    assertAllClose(dx.dataSync(), ref.dx, 1e-4, 'dx');
-    const g = tf.grad((t: tf.Tensor) =>
-      tf.image
-        .resizeNearestNeighbor(t as tf.Tensor4D, size, align, half)
-        .mul(dy)
-        .sum(),
-    )(images);
-    assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
-    tf.dispose([images, dy, dx, g]);
-  });
-}
+for (const { shape, size, align, half } of resizeCases)
+  for (const simd of [true, false]) {
+    test(`ResizeNearestNeighborGrad is the forward's adjoint (SIMD ${simd ? 'on' : 'off'}): ${JSON.stringify(shape)} -> ${JSON.stringify(size)}, alignCorners ${align}, halfPixelCenters ${half}`, async () => {
+      const was = useSimdKernels(simd);
+      const ref = await resizeGradRef(shape, size, align, half);
+      const images = tf.zeros(shape);
+      const dy = tf.tensor4d(ref.dy, ref.dyShape);
+      const dx = tf
+        .engine()
+        .runKernel(
+          tf.ResizeNearestNeighborGrad,
+          { images, dy },
+          { alignCorners: align, halfPixelCenters: half },
+        ) as tf.Tensor;
+      assertAllClose(dx.dataSync(), ref.dx, 1e-4, 'dx');
+      const g = tf.grad((t: tf.Tensor) =>
+        tf.image
+          .resizeNearestNeighbor(t as tf.Tensor4D, size, align, half)
+          .mul(dy)
+          .sum(),
+      )(images);
+      assertAllClose(g.dataSync(), ref.dx, 1e-4, 'tf.grad dx');
+      tf.dispose([images, dy, dx, g]);
+      useSimdKernels(was);
+    });
+  }
 
 test('the cpu ResizeNearestNeighborGrad fix matches the reference for batch 3', async () => {
   const shape: Shape4 = [3, 5, 7, 4];

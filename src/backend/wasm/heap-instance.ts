@@ -32,6 +32,10 @@ export interface HeapKernelExports {
     c: number,
     out: number,
   ): void;
+  /** 2x2/2 max-pooling gradient over `rows` pooled rows of `ow` windows, `c` (multiple of 4) channels. */
+  pool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number, w: number): void;
+  /** x2 nearest up-sampling gradient: 2x2 block sums of `dy` (width `w`) into `rows` x `ow` cells. */
+  up2x2Grad(dy: number, dx: number, rows: number, ow: number, c: number, w: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernelExports | null>();

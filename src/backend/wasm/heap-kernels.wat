@@ -224,6 +224,118 @@
         (br $elems)))
   )
 
+  ;; The U-Net's 2x2 blocks, over [n, H, W, C] tensors with C a multiple of 4 (rowB = W·C·4 bytes of
+  ;; the full-resolution tensor, cB = C·4); both walk the half-resolution grid [n, oh, ow, C].
+
+  ;; pool2x2Grad: the gradient of 2x2/2 max pooling. For each window the first maximum in row-major
+  ;; order (strict >; NaN never wins; a window of NaN and -inf passes nothing) gets dy, the other three
+  ;; get 0. x and dx are the full-resolution input and gradient, dy the pooled gradient.
+  (func (export "pool2x2Grad")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $rows i32) (param $ow i32) (param $c i32) (param $w i32)
+    (local $cB i32) (local $rowB i32) (local $r i32) (local $j i32) (local $k i32)
+    (local $p i32) (local $q i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $m v128) (local $g v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+    (local.set $cB (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowB (i32.mul (local.get $w) (local.get $cB)))
+    ;; rows = n·oh output rows; output row r starts at input row 2r of its image when H = 2·oh (the
+    ;; caller passes x, dx offsets per image otherwise).
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $ow)))
+            (local.set $k (i32.const 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $k) (local.get $cB)))
+                ;; p: byte offset of the window's top-left channel group in x/dx
+                (local.set $p
+                  (i32.add
+                    (i32.add (i32.mul (i32.shl (local.get $r) (i32.const 1)) (local.get $rowB))
+                      (i32.mul (i32.shl (local.get $j) (i32.const 1)) (local.get $cB)))
+                    (local.get $k)))
+                (local.set $v0 (v128.load align=4 (i32.add (local.get $x) (local.get $p))))
+                (local.set $v1 (v128.load align=4 (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $cB))))
+                (local.set $v2 (v128.load align=4 (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowB))))
+                (local.set $v3
+                  (v128.load align=4
+                    (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowB)) (local.get $cB))))
+                (local.set $w0 (f32x4.gt (local.get $v0) (f32x4.splat (f32.const -inf))))
+                (local.set $m (v128.bitselect (local.get $v0) (f32x4.splat (f32.const -inf)) (local.get $w0)))
+                (local.set $w1 (f32x4.gt (local.get $v1) (local.get $m)))
+                (local.set $m (v128.bitselect (local.get $v1) (local.get $m) (local.get $w1)))
+                (local.set $w0 (v128.andnot (local.get $w0) (local.get $w1)))
+                (local.set $w2 (f32x4.gt (local.get $v2) (local.get $m)))
+                (local.set $m (v128.bitselect (local.get $v2) (local.get $m) (local.get $w2)))
+                (local.set $w0 (v128.andnot (local.get $w0) (local.get $w2)))
+                (local.set $w1 (v128.andnot (local.get $w1) (local.get $w2)))
+                (local.set $w3 (f32x4.gt (local.get $v3) (local.get $m)))
+                (local.set $w0 (v128.andnot (local.get $w0) (local.get $w3)))
+                (local.set $w1 (v128.andnot (local.get $w1) (local.get $w3)))
+                (local.set $w2 (v128.andnot (local.get $w2) (local.get $w3)))
+                ;; q: byte offset of the pooled gradient's channel group
+                (local.set $q
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $r) (local.get $ow)) (local.get $j)) (local.get $cB))
+                    (local.get $k)))
+                (local.set $g (v128.load align=4 (i32.add (local.get $dy) (local.get $q))))
+                (local.set $q (i32.add (local.get $dx) (local.get $p)))
+                (v128.store align=4 (local.get $q) (v128.and (local.get $g) (local.get $w0)))
+                (v128.store align=4 (i32.add (local.get $q) (local.get $cB)) (v128.and (local.get $g) (local.get $w1)))
+                (v128.store align=4 (i32.add (local.get $q) (local.get $rowB)) (v128.and (local.get $g) (local.get $w2)))
+                (v128.store align=4 (i32.add (i32.add (local.get $q) (local.get $rowB)) (local.get $cB))
+                  (v128.and (local.get $g) (local.get $w3)))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kloop)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop)))
+  )
+
+  ;; up2x2Grad: the gradient of x2 nearest up-sampling: dx[row r, col j] = the sum of the 2x2 block of
+  ;; dy at (2r, 2j); dy is the full-resolution gradient (width w), dx the half-resolution one.
+  (func (export "up2x2Grad")
+    (param $dy i32) (param $dx i32) (param $rows i32) (param $ow i32) (param $c i32) (param $w i32)
+    (local $cB i32) (local $rowB i32) (local $r i32) (local $j i32) (local $k i32) (local $p i32)
+    (local.set $cB (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowB (i32.mul (local.get $w) (local.get $cB)))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $ow)))
+            (local.set $k (i32.const 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $k) (local.get $cB)))
+                (local.set $p
+                  (i32.add (local.get $dy)
+                    (i32.add
+                      (i32.add (i32.mul (i32.shl (local.get $r) (i32.const 1)) (local.get $rowB))
+                        (i32.mul (i32.shl (local.get $j) (i32.const 1)) (local.get $cB)))
+                      (local.get $k))))
+                (v128.store align=4
+                  (i32.add (local.get $dx)
+                    (i32.add (i32.mul (i32.add (i32.mul (local.get $r) (local.get $ow)) (local.get $j)) (local.get $cB))
+                      (local.get $k)))
+                  (f32x4.add
+                    (f32x4.add (v128.load align=4 (local.get $p))
+                      (v128.load align=4 (i32.add (local.get $p) (local.get $cB))))
+                    (f32x4.add (v128.load align=4 (i32.add (local.get $p) (local.get $rowB)))
+                      (v128.load align=4 (i32.add (i32.add (local.get $p) (local.get $rowB)) (local.get $cB))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kloop)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop)))
+  )
+
   ;; zero: n floats at p set to 0.
   (func $zero (param $p i32) (param $n i32)
     (local $end i32)

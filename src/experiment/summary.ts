@@ -2,6 +2,7 @@
  * Aggregation of an experiment's runs: per loss, the mean and the sample standard deviation over seeds
  * of the test mean IoU and of every class's IoU.
  */
+import type { ClassScores, EvaluationResult } from '../train/evaluate.js';
 
 /** Mean and sample standard deviation (`n − 1` in the denominator; null for fewer than 2 values). */
 export interface MeanSd {
@@ -32,8 +33,8 @@ export function meanSd(values: readonly (number | null)[]): MeanSd {
 
 /** What one finished run contributes: the fields of `segloss eval --json` that the summary reads. */
 export interface RunScores {
-  meanIoU: number | null;
-  perClass: readonly { name: string; iou: number | null; absentFalsePositiveImageRate?: number | null }[];
+  meanIoU: EvaluationResult['meanIoU'];
+  perClass: readonly Pick<ClassScores, 'name' | 'iou' | 'absentFalsePositiveImageRate'>[];
 }
 
 /** One run of the grid and its outcome. */

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { heapKernels } from '../wasm/heap-instance.js';
 import { f32, heapBackend } from './wasm-heap.js';
+import { hasKernel } from './host-kernel.js';
 
 /** Kernel names (wasm backend only). */
 export const BN_TRAIN = 'SeglossBatchNormTrain';
@@ -123,7 +124,7 @@ export function batchNormSimdFits(x: tf.Tensor): boolean {
     (x.shape[3] ?? 1) % 4 === 0 &&
     x.size > 0 &&
     x.dtype === 'float32' &&
-    tf.getKernel(BN_TRAIN, tf.getBackend()) !== undefined &&
+    hasKernel(BN_TRAIN) &&
     heapKernels(tf.backend()) !== null
   );
 }

@@ -111,8 +111,7 @@ export function filterGradientSimd(
     for (let i = 0; i < outH; i++) {
       const src = (m * outH + i) * outW * outC;
       const dst = dyAt + (m * hg + i) * wg * cout8;
-      if (cout8 === outC) mem.set(dy.subarray(src, src + outW * outC), dst);
-      else copyRows(dy, src, outC, mem, dst, cout8, outW);
+      copyRows(dy, src, outC, mem, dst, cout8, outW);
     }
   }
   wasm.filterGrad(tabAt * 4, ntaps, dyAt * 4, outAt * 4, cells, cin4, cout8, blockRows(cin4, cout8));
@@ -126,7 +125,7 @@ export function filterGradientSimd(
 
 /**
  * Copies `count` pixels of `c` channels from `src` (from `s`, every `step`-th pixel) to `dst` (from `d`,
- * `cPad` floats per pixel).
+ * `cPad` floats per pixel): one block copy when both sides are contiguous, else pixel by pixel.
  */
 function copyRows(
   src: Float32Array,
@@ -138,6 +137,10 @@ function copyRows(
   count: number,
   step = 1,
 ): void {
+  if (step === 1 && cPad === c) {
+    dst.set(src.subarray(s, s + count * c), d);
+    return;
+  }
   for (let p = 0; p < count; p++) {
     const sp = s + p * step * c;
     const dp = d + p * cPad;
@@ -168,8 +171,7 @@ function copyPhase(
       if (h < 0 || h >= inH) continue;
       const s = ((m * inH + h) * inW + b + j0 * sw - padLeft) * inC;
       const d = base + ((m * hg + i) * wg + j0) * cin4;
-      if (sw === 1 && cin4 === inC) mem.set(x.subarray(s, s + (j1 - j0) * inC), d);
-      else copyRows(x, s, inC, mem, d, cin4, j1 - j0, sw);
+      copyRows(x, s, inC, mem, d, cin4, j1 - j0, sw);
     }
   }
 }

@@ -7,7 +7,7 @@
  * and callers keep their JavaScript paths.
  */
 import { HEAP_KERNELS_WASM } from './heap-kernels-module.js';
-import { decodeBase64, simdKernels } from './simd-instance.js';
+import { instantiateBase64, simdKernels } from './simd-instance.js';
 
 /** The functions that heap-kernels.wat exports (pointers are byte offsets in tfjs' heap). */
 export interface HeapKernelExports {
@@ -63,12 +63,7 @@ export function heapKernels(backend: unknown): HeapKernelExports | null {
   if (memory === undefined) return null;
   let k = instances.get(memory);
   if (k === undefined) {
-    try {
-      const module = new WebAssembly.Module(decodeBase64(HEAP_KERNELS_WASM));
-      k = new WebAssembly.Instance(module, { tfjs: { memory } }).exports as unknown as HeapKernelExports;
-    } catch {
-      k = null;
-    }
+    k = instantiateBase64<HeapKernelExports>(HEAP_KERNELS_WASM, { tfjs: { memory } });
     instances.set(memory, k);
   }
   return k;

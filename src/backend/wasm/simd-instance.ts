@@ -50,11 +50,25 @@ const PAGE = 65536;
 let cached: SimdKernelExports | null | undefined;
 
 /** The bytes of a base64 string (atob: Node 16+ and browsers). */
-export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return bytes;
+}
+
+/**
+ * Compiles a module given as base64 (synchronously: segloss' modules are under 4 KB) and instantiates it
+ * with `imports`; null where this engine cannot (no WebAssembly, no SIMD, or an import that does not fit,
+ * e.g. a shared memory).
+ */
+export function instantiateBase64<T>(b64: string, imports: WebAssembly.Imports): T | null {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(b64)), imports)
+      .exports as unknown as T;
+  } catch {
+    return null;
+  }
 }
 
 let enabled = true;
@@ -85,13 +99,7 @@ export function useSimdKernels(on: boolean): boolean {
  */
 export function simdKernels(): SimdKernelExports | null {
   if (!enabled) return null;
-  if (cached !== undefined) return cached;
-  try {
-    const module = new WebAssembly.Module(decodeBase64(SIMD_KERNELS_WASM));
-    cached = new WebAssembly.Instance(module, {}).exports as unknown as SimdKernelExports;
-  } catch {
-    cached = null;
-  }
+  if (cached === undefined) cached = instantiateBase64<SimdKernelExports>(SIMD_KERNELS_WASM, {});
   return cached;
 }
 

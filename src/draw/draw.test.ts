@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { disk, ellipse, paintPixels, polygon, type PixelCoords } from './index.js';
+import { rasterEllipse } from './ellipse.js';
+import { sinCos } from './trig.js';
 import { decodePixels, loadDrawFixtures, type DrawCase } from '../../test/helpers/draw-fixtures.js';
 
 const fixtures = loadDrawFixtures();
@@ -54,6 +56,43 @@ for (const kind of ['ellipse', 'disk', 'polygon'] as const) {
     assert.deepEqual(mismatches, []);
   });
 }
+
+test('exact-boundary ellipses (integer centres, integer and half-integer radii, 0/45/71/90 deg)', () => {
+  const boundary = fixtures.cases.filter((c) => c.name.startsWith('boundary-'));
+  assert.equal(boundary.length, 56);
+  let flipped = 0;
+  for (const c of boundary) {
+    if (c.kind !== 'ellipse' || c.avx512 === undefined) throw new Error(`${c.name}: no avx512 entry`);
+    const { r, c: col, rRadius, cRadius, rotation } = c.args;
+    // numpy's baseline (libm) path: ellipse() with correctly rounded sin/cos (checked in the loop above).
+    assert.deepEqual(keys(ellipse(r, col, rRadius, cRadius, { shape: [60, 60], rotation })), decodePixels(c));
+    // numpy's AVX512 path: the same evaluation with numpy's SVML sin/cos gives skimage's other pixel set.
+    const avx = c.avx512;
+    const trig = (): [number, number] => [avx.sin, avx.cos];
+    const got = keys(rasterEllipse(r, col, rRadius, cRadius, [60, 60], rotation, trig));
+    assert.deepEqual(got, decodePixels(avx), `${c.name} with numpy's AVX512 sin/cos`);
+    if (avx.count !== c.count) flipped++;
+  }
+  // The circle of radius 10 at 71 degrees: the 12 lattice points on its boundary flip with the last bit.
+  const circle = boundary.find((c) => c.name === 'boundary-15-15-10-10-71');
+  assert.ok(circle !== undefined && circle.avx512 !== undefined);
+  assert.equal(circle.count, 317);
+  assert.equal(circle.avx512.count, 305);
+  assert.ok(flipped >= 1, `${flipped} cases differ between numpy's two sin/cos paths`);
+});
+
+test('sinCos: correctly rounded (hand values, symmetries, quadrants)', () => {
+  assert.deepEqual(sinCos(0), [0, 1]);
+  // 71 degrees: the double nearest sin is 0.9455185755993167 (glibc agrees; numpy's AVX512 path gives ...168)
+  assert.deepEqual(sinCos(71 * (Math.PI / 180)), [0.9455185755993167, 0.32556815445715676]);
+  // x = 6.928842874252849: cos = 0.79870426591062876358..., so the nearest double is ...288 (glibc: ...287)
+  assert.equal(sinCos(6.928842874252849)[1], 0.7987042659106288);
+  for (const x of [0.3, 1.2, 2.5, 3.1, 4.4, 5.9, -0.7, -2.2]) {
+    const [s, c] = sinCos(x);
+    assert.ok(Math.abs(s - Math.sin(x)) <= 2.3e-16 && Math.abs(c - Math.cos(x)) <= 2.3e-16, `x = ${x}`);
+    assert.deepEqual(sinCos(-x), [-s, c]);
+  }
+});
 
 test('rasterisers emit pixels in row-major order like skimage', () => {
   const p = ellipse(10.3, 12.7, 6.1, 3.4, { rotation: -0.7, shape: [20, 20] });

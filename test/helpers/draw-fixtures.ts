@@ -13,6 +13,8 @@ export interface EncodedPixels {
 export type DrawCase = EncodedPixels & { readonly name: string } & (
     | {
         readonly kind: 'ellipse';
+        /** Exact-boundary cases: numpy's AVX512 sin/cos of the reduced rotation and that pixel set. */
+        readonly avx512?: EncodedPixels & { readonly sin: number; readonly cos: number };
         readonly args: {
           r: number;
           c: number;

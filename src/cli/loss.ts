@@ -25,7 +25,10 @@ export const lossCommand = defineCommand({
     },
     annotated: { type: 'string', description: 'optional [N,C] .npy: 1 = the image annotates class c' },
     'from-logits': { type: 'boolean', description: 'y-pred holds logits' },
-    reduction: { type: 'string', description: 'mean | sum | none', default: 'mean' },
+    reduction: {
+      type: 'string',
+      description: 'mean | sum | none (default: the options\' reduction, else mean)',
+    },
     options: { type: 'string', description: 'JSON object of loss options, e.g. \'{"epsilon":1e-7}\'' },
     out: { type: 'string', description: 'write the per-pixel loss map (reduction none) to this .npy' },
     json: { type: 'boolean', description: 'print one JSON object' },
@@ -34,15 +37,12 @@ export const lossCommand = defineCommand({
     const io = (data as { io: CliIO }).io;
     const where = `segloss ${NAME}`;
     const loss = getLossForCli(args.loss);
-    const reduction = args.reduction as Reduction;
-    if (!REDUCTIONS.includes(reduction)) {
-      fail(where, `--reduction is '${args.reduction}'; expected one of ${REDUCTIONS.join(', ')}`);
-    }
-    const options: Record<string, unknown> = { ...jsonObjectFlag(NAME, 'options', args.options), reduction };
+    const given = jsonObjectFlag(NAME, 'options', args.options);
+    const reduction = cliReduction(where, args.reduction, given.reduction);
+    const options: Record<string, unknown> = { ...given, reduction };
     if (args['from-logits']) options.fromLogits = true;
     if (args.annotated !== undefined) {
-      if (!('annotated' in loss.defaults))
-        fail(where, `--annotated: loss '${loss.name}' takes no annotated mask`);
+      if (!loss.takesAnnotated) fail(where, `--annotated: loss '${loss.name}' takes no annotated mask`);
       options.annotated = toNdArray(readNpy(args.annotated));
     }
     const yTrue = toNdArray(readNpy(args['y-true']));
@@ -71,6 +71,25 @@ export const lossCommand = defineCommand({
     }
   },
 });
+
+/**
+ * The reduction of `segloss loss`: the `--reduction` flag, else the options' `reduction`, else `'mean'`.
+ * A flag that contradicts the options is an error (neither silently wins).
+ */
+export function cliReduction(where: string, flag: string | undefined, fromOptions: unknown): Reduction {
+  if (flag !== undefined && fromOptions !== undefined && flag !== fromOptions) {
+    fail(
+      where,
+      `--reduction is '${flag}' but --options has reduction ${JSON.stringify(fromOptions)}; give one of them`,
+    );
+  }
+  const value = flag ?? fromOptions ?? 'mean';
+  if (typeof value !== 'string' || !REDUCTIONS.includes(value as Reduction)) {
+    const source = flag !== undefined ? '--reduction' : "--options' reduction";
+    fail(where, `${source} is ${JSON.stringify(value)}; expected one of ${REDUCTIONS.join(', ')}`);
+  }
+  return value as Reduction;
+}
 
 function getLossForCli(name: string) {
   try {

@@ -14,15 +14,21 @@ export interface PairLayout {
 }
 
 /**
- * Checks that `yTrue` and `yPred` have the same rank-3 or rank-4 channels-last shape with at least two
- * classes, and returns their layout.
+ * Checks that `yTrue` and `yPred` have the same rank-3 or rank-4 channels-last shape with at least
+ * `minClasses` channels (2 by default; 1 for losses that take one-channel binary outputs), and returns
+ * their layout.
  *
  * @example
  * ```ts
  * checkPair('crossentropy', [8, 64, 64, 4], [8, 64, 64, 4]); // {n: 8, p: 4096, c: 4, mapShape: [8, 64, 64]}
  * ```
  */
-export function checkPair(where: string, yTrueShape: Shape, yPredShape: Shape): PairLayout {
+export function checkPair(
+  where: string,
+  yTrueShape: Shape,
+  yPredShape: Shape,
+  minClasses: 1 | 2 = 2,
+): PairLayout {
   for (const [arg, shape] of [
     ['yTrue', yTrueShape],
     ['yPred', yPredShape],
@@ -43,7 +49,13 @@ export function checkPair(where: string, yTrueShape: Shape, yPredShape: Shape): 
     );
   }
   const c = yPredShape[yPredShape.length - 1];
-  if (c < 2) fail(where, `yPred has ${c} class(es) (shape ${formatShape(yPredShape)}); expected at least 2`);
+  if (c < minClasses) {
+    const hint =
+      minClasses === 2 && c === 1
+        ? ' (for one-channel binary outputs use binary-crossentropy, dice, jaccard, tversky or focal)'
+        : '';
+    fail(where, `yPred has ${c} class(es) (shape ${formatShape(yPredShape)}); expected at least ${minClasses}${hint}`);
+  }
   const n = yPredShape[0];
   const mapShape = yPredShape.slice(0, -1);
   const p = mapShape.slice(1).reduce((a, b) => a * b, 1);

@@ -75,7 +75,7 @@ test('exact-boundary ellipses (integer centres, integer and half-integer radii, 
   }
   // The circle of radius 10 at 71 degrees: the 12 lattice points on its boundary flip with the last bit.
   const circle = boundary.find((c) => c.name === 'boundary-15-15-10-10-71');
-  assert.ok(circle !== undefined && circle.avx512 !== undefined);
+  assert.ok(circle !== undefined && circle.kind === 'ellipse' && circle.avx512 !== undefined);
   assert.equal(circle.count, 317);
   assert.equal(circle.avx512.count, 305);
   assert.ok(flipped >= 1, `${flipped} cases differ between numpy's two sin/cos paths`);

@@ -1,88 +1,79 @@
 import type * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
 import type { NdArray } from '../core/ndarray.js';
-import { crossEntropySpec } from './crossentropy/spec.js';
-import { crossEntropyReference } from './crossentropy/reference.js';
-import { crossEntropy } from './crossentropy/tensor.js';
-import { missingAwareSpec } from './missing-aware/spec.js';
-import { missingAwareCrossEntropyReference } from './missing-aware/reference.js';
-import { missingAwareCrossEntropy } from './missing-aware/tensor.js';
-import { marginalCrossEntropySpec } from './marginal-crossentropy/spec.js';
-import { marginalCrossEntropyReference } from './marginal-crossentropy/reference.js';
-import { marginalCrossEntropy } from './marginal-crossentropy/tensor.js';
-import { focalSpec } from './focal/spec.js';
-import { focalReference } from './focal/reference.js';
-import { focal } from './focal/tensor.js';
-import { diceSpec } from './dice/spec.js';
-import { diceReference } from './dice/reference.js';
-import { dice } from './dice/tensor.js';
-import { jaccardSpec } from './jaccard/spec.js';
-import { jaccardReference } from './jaccard/reference.js';
-import { jaccard } from './jaccard/tensor.js';
-import { tverskySpec } from './tversky/spec.js';
-import { tverskyReference } from './tversky/reference.js';
-import { tversky } from './tversky/tensor.js';
-import { marginalDiceSpec } from './marginal-dice/spec.js';
-import { marginalDiceReference } from './marginal-dice/reference.js';
-import { marginalDice } from './marginal-dice/tensor.js';
-import { exclusionSpec } from './exclusion/spec.js';
-import { exclusionReference } from './exclusion/reference.js';
-import { exclusionLoss } from './exclusion/tensor.js';
-import { diceCrossEntropySpec } from './dice-crossentropy/spec.js';
-import { diceCrossEntropyReference } from './dice-crossentropy/reference.js';
-import { diceCrossEntropy } from './dice-crossentropy/tensor.js';
+import { resolveOptions } from '../core/validate.js';
+import type { LossSpec } from './shared/spec.js';
+import * as crossentropy from './crossentropy/index.js';
+import * as missingAware from './missing-aware/index.js';
+import * as marginalCrossEntropy from './marginal-crossentropy/index.js';
+import * as focal from './focal/index.js';
+import * as dice from './dice/index.js';
+import * as jaccard from './jaccard/index.js';
+import * as tversky from './tversky/index.js';
+import * as marginalDice from './marginal-dice/index.js';
+import * as exclusion from './exclusion/index.js';
+import * as diceCrossEntropy from './dice-crossentropy/index.js';
 
 /** Options of a registered loss: a plain object whose keys are listed by `defaults`. */
 export type LossOptions = Record<string, unknown>;
 
 /**
- * One registered loss: its spec (name, one-line summary, paper, option defaults) and its two
- * implementations with the same signature `(yTrue, yPred, options)`.
+ * One registered loss: its spec (name, one-line summary, paper, option defaults, what it takes from the
+ * data, its option checks) and its two implementations with the same signature `(yTrue, yPred, options)`.
  */
 export interface LossEntry {
   readonly name: string;
   readonly summary: string;
   readonly paper: string;
   readonly defaults: LossOptions;
+  /** The loss has an `annotated` option: callers pass the batch's per-image annotated classes. */
+  readonly takesAnnotated: boolean;
+  /** The loss has an `ignoreMask` option: callers pass the batch's per-pixel ignore mask. */
+  readonly takesIgnoreMask: boolean;
+  /** The fewest channels: 1 where one-channel binary outputs are taken, else 2. */
+  readonly minClasses: 1 | 2;
+  /** Checks resolved option values (`classes` = C when known); see {@link LossSpec.check}. */
+  check(options: LossOptions, classes?: number): void;
   /** Typed-array reference: the definition and the test oracle. */
   reference(yTrue: NdArray, yPred: NdArray, options?: LossOptions): NdArray;
   /** Differentiable tfjs implementation. */
   tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: LossOptions): tf.Tensor;
 }
 
-interface Spec {
-  readonly name: string;
-  readonly summary: string;
-  readonly paper: string;
-  readonly defaults: object;
+/** A loss folder's exports. */
+interface LossModule<O extends object> {
+  readonly spec: LossSpec<O>;
+  reference(yTrue: NdArray, yPred: NdArray, options?: Partial<O>): NdArray;
+  tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>): tf.Tensor;
 }
 
-function entry<O>(
-  spec: Spec,
-  reference: (yTrue: NdArray, yPred: NdArray, options?: Partial<O>) => NdArray,
-  tensor: (yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>) => tf.Tensor,
-): LossEntry {
+function entry<O extends object>(module: LossModule<O>): LossEntry {
+  const { spec } = module;
   return {
     name: spec.name,
     summary: spec.summary,
     paper: spec.paper,
     defaults: spec.defaults as LossOptions,
-    reference: reference as LossEntry['reference'],
-    tensor: tensor as LossEntry['tensor'],
+    takesAnnotated: spec.takesAnnotated,
+    takesIgnoreMask: spec.takesIgnoreMask,
+    minClasses: spec.minClasses,
+    check: (options, classes) => spec.check(options as O, classes),
+    reference: module.reference as LossEntry['reference'],
+    tensor: module.tensor as LossEntry['tensor'],
   };
 }
 
 const ENTRIES: readonly LossEntry[] = [
-  entry(crossEntropySpec, crossEntropyReference, crossEntropy),
-  entry(missingAwareSpec, missingAwareCrossEntropyReference, missingAwareCrossEntropy),
-  entry(marginalCrossEntropySpec, marginalCrossEntropyReference, marginalCrossEntropy),
-  entry(focalSpec, focalReference, focal),
-  entry(diceSpec, diceReference, dice),
-  entry(jaccardSpec, jaccardReference, jaccard),
-  entry(tverskySpec, tverskyReference, tversky),
-  entry(marginalDiceSpec, marginalDiceReference, marginalDice),
-  entry(exclusionSpec, exclusionReference, exclusionLoss),
-  entry(diceCrossEntropySpec, diceCrossEntropyReference, diceCrossEntropy),
+  entry(crossentropy),
+  entry(missingAware),
+  entry(marginalCrossEntropy),
+  entry(focal),
+  entry(dice),
+  entry(jaccard),
+  entry(tversky),
+  entry(marginalDice),
+  entry(exclusion),
+  entry(diceCrossEntropy),
 ];
 
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e]));
@@ -109,19 +100,38 @@ export function listLosses(): readonly LossEntry[] {
 }
 
 /**
+ * Checks options against a registered loss without running it: unknown keys, wrong primitive types and
+ * bad values (`spec.check`; with `classes`, also the checks that need C, such as the length of
+ * `classWeights` or a one-channel contradiction). Returns the resolved options.
+ *
+ * @example
+ * ```ts
+ * checkLossOptions('focal', { gamma: -1 }); // throws: segloss: focal: option 'gamma' is -1; expected ...
+ * ```
+ */
+export function checkLossOptions(name: string, options: LossOptions = {}, classes?: number): LossOptions {
+  const loss = getLoss(name);
+  const resolved = resolveOptions(name, options, loss.defaults);
+  if (classes !== undefined && classes < loss.minClasses) {
+    fail(name, `the model has ${classes} output channel(s); this loss needs at least ${loss.minClasses}`);
+  }
+  loss.check(resolved, classes);
+  return resolved;
+}
+
+/**
  * A Keras-style `(yTrue, yPred) => scalar` closure over a registered loss and fixed options, for
  * `model.compile({loss: lossFunction('missing-aware-crossentropy', {fromLogits: true})})`.
- * Options are checked once here, so a typo fails before training starts.
+ * Options are checked here ({@link checkLossOptions}: keys, types and values; `classes` = the model's
+ * output channels, when given, for the checks that need C), so a bad option fails before training starts.
  */
 export function lossFunction(
   name: string,
   options: LossOptions = {},
+  classes?: number,
 ): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
   const loss = getLoss(name);
-  const valid = Object.keys(loss.defaults);
-  for (const key of Object.keys(options)) {
-    if (!valid.includes(key)) fail(name, `unknown option '${key}'; valid options are ${valid.join(', ')}`);
-  }
+  checkLossOptions(name, options, classes);
   const fn = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor => loss.tensor(yTrue, yPred, options);
   Object.defineProperty(fn, 'name', { value: name });
   return fn;

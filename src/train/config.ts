@@ -123,7 +123,7 @@ export function checkRunConfig(config: RunConfig): RunConfig {
   if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
     fail(where, `learningRate is ${config.learningRate}; expected a positive number`);
   }
-  lossFunction(config.loss.name, config.loss.options); // unknown loss or option → error
+  lossFunction(config.loss.name, config.loss.options, config.model.numClasses); // bad loss or option → error
   const reduction = config.loss.options.reduction;
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum') {
     fail(

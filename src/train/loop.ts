@@ -106,12 +106,12 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
   const y = tf.tensor(batch.y.data, [...batch.y.shape]);
   const options: Record<string, unknown> = { ...config.loss.options };
   const extra: tf.Tensor[] = [x, y];
-  if ('annotated' in loss.defaults && options.annotated === undefined) {
+  if (loss.takesAnnotated && options.annotated === undefined) {
     const a = tf.tensor(batch.annotated.data, [...batch.annotated.shape]);
     options.annotated = a;
     extra.push(a);
   }
-  if (batch.ignore !== null && 'ignoreMask' in loss.defaults) {
+  if (batch.ignore !== null && loss.takesIgnoreMask) {
     const m = tf.tensor(batch.ignore.data, [...batch.ignore.shape]);
     options.ignoreMask = m;
     extra.push(m);

@@ -1,8 +1,6 @@
-import { zeros, type NdArray } from '../../core/ndarray.js';
-import { reduceReference } from '../../core/reduction.js';
-import { resolveOptions, type PairLayout } from '../../core/validate.js';
-import { prepareReference } from '../shared/prepare.js';
-import { checkClassWeights, checkLabelSmoothing, weightedTargetsReference } from './class-weights.js';
+import type { NdArray } from '../../core/ndarray.js';
+import type { PairLayout } from '../../core/validate.js';
+import { pixelLossReference } from '../shared/pixel-loss.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
 /**
@@ -46,6 +44,37 @@ export function crossEntropyMapReference(
 }
 
 /**
+ * The effective cross-entropy targets and the per-pixel mean weights (typed arrays), with `C` classes:
+ *
+ *   `y'_ic = w_c * (y_ic (1 - ls) + ls / C)`  (the targets the loss multiplies `-log p` by),
+ *   `d_i = sum_c w_c y_ic`                     (PyTorch's weighted-mean denominator, unsmoothed targets).
+ *
+ * `w_c = 1` without class weights. Returns `denom` only when class weights are given (otherwise the
+ * mean divides by the pixel count).
+ */
+export function weightedTargetsReference(
+  y: Float32Array,
+  c: number,
+  classWeights: readonly number[] | null,
+  labelSmoothing: number,
+): { targets: Float32Array; denom: Float32Array | undefined } {
+  const pixels = y.length / c;
+  const targets = new Float32Array(y.length);
+  const denom = classWeights === null ? undefined : new Float32Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    let d = 0;
+    for (let k = 0; k < c; k++) {
+      const w = classWeights === null ? 1 : classWeights[k];
+      const yk = y[i * c + k];
+      targets[i * c + k] = w * (yk * (1 - labelSmoothing) + labelSmoothing / c);
+      d += w * yk;
+    }
+    if (denom !== undefined) denom[i] = d;
+  }
+  return { targets, denom };
+}
+
+/**
  * Categorical cross-entropy over typed arrays: the readable definition and the oracle of
  * {@link crossEntropy}. Same options, same result.
  *
@@ -65,20 +94,14 @@ export function crossEntropyReference(
   yPred: NdArray,
   options?: Partial<CrossEntropyOptions>,
 ): NdArray {
-  const where = crossEntropySpec.name;
-  const opts = resolveOptions(where, options, crossEntropySpec.defaults);
-  const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
-  checkClassWeights(where, opts.classWeights, layout.c);
-  checkLabelSmoothing(where, opts.labelSmoothing);
-  const { targets, denom } = weightedTargetsReference(
-    yTrue.data,
-    layout.c,
-    opts.classWeights,
-    opts.labelSmoothing,
-  );
-  const map = zeros(layout.mapShape);
-  map.data.set(crossEntropyMapReference(targets, yPred.data, layout, opts.fromLogits, opts.epsilon));
-  if (valid !== undefined) for (let i = 0; i < valid.length; i++) map.data[i] *= valid[i];
-  if (denom !== undefined && valid !== undefined) for (let i = 0; i < valid.length; i++) denom[i] *= valid[i];
-  return reduceReference(where, map, opts.reduction, denom ?? valid);
+  return pixelLossReference(crossEntropySpec, yTrue, yPred, options, ({ opts, layout }) => {
+    const { targets, denom } = weightedTargetsReference(
+      yTrue.data,
+      layout.c,
+      opts.classWeights,
+      opts.labelSmoothing,
+    );
+    const map = crossEntropyMapReference(targets, yPred.data, layout, opts.fromLogits, opts.epsilon);
+    return { map, denom };
+  });
 }

@@ -1,4 +1,11 @@
 import { COMMON_DEFAULTS, type CommonLossOptions } from '../shared/options.js';
+import {
+  checkClassWeights,
+  checkEpsilon,
+  checkLabelSmoothing,
+  checkReduction,
+  type LossSpec,
+} from '../shared/spec.js';
 
 /**
  * Options of {@link crossEntropy}: the common ones ({@link CommonLossOptions}) plus
@@ -34,11 +41,20 @@ export interface CrossEntropyOptions extends CommonLossOptions {
  * // L = -(1 * 0.05 log 0.2 + 3 * 0.95 log 0.8) = 0.71643; mean divides by w_1 = 3: 0.23881
  * ```
  */
-export const crossEntropySpec = {
+export const crossEntropySpec: LossSpec<CrossEntropyOptions> = {
   name: 'crossentropy',
   summary: 'categorical cross-entropy per pixel: -sum_c w_c y_c log p_c, optional label smoothing',
   paper:
     'standard; e.g. Goodfellow, Bengio & Courville, Deep Learning (2016), sec. 6.2.2.2; label smoothing: ' +
     'Szegedy et al., CVPR 2016',
-  defaults: { ...COMMON_DEFAULTS, classWeights: null, labelSmoothing: 0 } as CrossEntropyOptions,
-} as const;
+  defaults: { ...COMMON_DEFAULTS, classWeights: null, labelSmoothing: 0 },
+  takesAnnotated: false,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options, classes) {
+    checkReduction('crossentropy', options.reduction);
+    checkEpsilon('crossentropy', options.epsilon);
+    checkClassWeights('crossentropy', options.classWeights, classes);
+    checkLabelSmoothing('crossentropy', options.labelSmoothing);
+  },
+};

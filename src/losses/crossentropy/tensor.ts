@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { reduceTensor } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
 import { valueSummary } from '../../core/tensor-input.js';
 import { hasKernel } from '../../backend/kernels/host-kernel.js';
 import { CE_MAP_KERNEL } from './host-kernels.js';
-import { prepareTensor } from '../shared/prepare.js';
-import { checkClassWeights, checkLabelSmoothing } from './class-weights.js';
+import { pixelLossTensor } from '../shared/pixel-loss.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
 /** True when every value of `x` lies in `[lo, hi]` (one pass, see valueSummary). */
@@ -141,25 +138,17 @@ export function crossEntropy(
   yPred: tf.Tensor,
   options?: Partial<CrossEntropyOptions>,
 ): tf.Tensor {
-  const where = crossEntropySpec.name;
-  const opts = resolveOptions(where, options, crossEntropySpec.defaults);
-  return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
-    checkClassWeights(where, opts.classWeights, layout.c);
-    checkLabelSmoothing(where, opts.labelSmoothing);
+  return pixelLossTensor(crossEntropySpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
     let targets: tf.Tensor = y3;
     const ls = opts.labelSmoothing;
     if (ls > 0) targets = tf.add(tf.mul(y3, 1 - ls), ls / layout.c);
-    let denom: tf.Tensor | undefined = valid;
+    let denom: tf.Tensor | undefined;
     if (opts.classWeights !== null) {
       const w = tf.tensor1d(opts.classWeights, 'float32');
       targets = tf.mul(targets, w);
       // PyTorch's weighted-mean denominator: sum_c w_c y_ic per pixel, on the unsmoothed targets.
       denom = tf.sum(tf.mul(y3, w), -1);
-      if (valid !== undefined) denom = tf.mul(denom, valid);
     }
-    let map = crossEntropyMapTensor(targets, p3, opts.fromLogits, opts.epsilon);
-    if (valid !== undefined) map = tf.mul(map, valid);
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, denom);
+    return { map: crossEntropyMapTensor(targets, p3, opts.fromLogits, opts.epsilon), denom };
   });
 }

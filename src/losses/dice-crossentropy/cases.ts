@@ -1,5 +1,5 @@
 import { ndarray } from '../../core/ndarray.js';
-import { channelsLast, oneHotLast } from '../dice/monai-inputs.js';
+import { channelsLast, oneHotLast } from '../shared/monai-inputs.js';
 
 const y = ndarray([1, 0, 0, 1], [1, 2, 2]);
 const p = ndarray([0.8, 0.2, 0.4, 0.6], [1, 2, 2]);

@@ -1,52 +1,8 @@
-import { fail } from '../../core/errors.js';
 import { scalar, type NdArray } from '../../core/ndarray.js';
-import { checkNumber, resolveOptions } from '../../core/validate.js';
+import { resolveOptions } from '../../core/validate.js';
 import { crossEntropyReference } from '../crossentropy/reference.js';
 import { diceReference } from '../dice/reference.js';
-import type { DiceOptions } from '../dice/spec.js';
-import type { CrossEntropyOptions } from '../crossentropy/spec.js';
-import { diceCrossEntropySpec, type DiceCrossEntropyOptions } from './spec.js';
-
-/** Splits the options into the Dice and cross-entropy parts, after checking reduction and the weights. */
-export function splitOptions(opts: DiceCrossEntropyOptions): {
-  dice: Partial<DiceOptions>;
-  ce: Partial<CrossEntropyOptions>;
-} {
-  const where = diceCrossEntropySpec.name;
-  if (opts.reduction !== 'mean' && opts.reduction !== 'sum') {
-    fail(where, `option 'reduction' is ${JSON.stringify(opts.reduction)}; expected mean or sum`);
-  }
-  checkNumber(where, 'lambdaDice', opts.lambdaDice, 0, Number.MAX_VALUE);
-  checkNumber(where, 'lambdaCe', opts.lambdaCe, 0, Number.MAX_VALUE);
-  const { fromLogits, reduction, ignoreMask, classWeights } = opts;
-  return {
-    dice: {
-      fromLogits,
-      reduction,
-      ignoreMask,
-      includeBackground: opts.includeBackground,
-      squaredPred: opts.squaredPred,
-      smoothNr: opts.smoothNr,
-      smoothDr: opts.smoothDr,
-      batch: opts.batch,
-      classWeights,
-    },
-    ce: { fromLogits, reduction, ignoreMask, classWeights, epsilon: opts.epsilon },
-  };
-}
-
-/** Re-labels an error of a component loss as this loss's (`segloss: dice-crossentropy: ...`). */
-export function asOwnError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    const e = err as Error & { where?: string };
-    if (e.name === 'SeglossError' && e.where !== undefined) {
-      fail(diceCrossEntropySpec.name, e.message.slice(`segloss: ${e.where}: `.length));
-    }
-    throw err;
-  }
-}
+import { asOwnError, diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
 
 /**
  * Dice plus cross-entropy over typed arrays; the oracle of {@link diceCrossEntropy}.
@@ -68,8 +24,9 @@ export function diceCrossEntropyReference(
   options?: Partial<DiceCrossEntropyOptions>,
 ): NdArray {
   const opts = resolveOptions(diceCrossEntropySpec.name, options, diceCrossEntropySpec.defaults);
+  diceCrossEntropySpec.check(opts);
   const parts = splitOptions(opts);
-  return asOwnError(() => {
+  return asOwnError(diceCrossEntropySpec.name, () => {
     const d = diceReference(yTrue, yPred, parts.dice).data[0];
     const ce = crossEntropyReference(yTrue, yPred, parts.ce).data[0];
     return scalar(opts.lambdaDice * d + opts.lambdaCe * ce);

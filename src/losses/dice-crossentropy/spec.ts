@@ -1,7 +1,12 @@
+import { fail } from '../../core/errors.js';
 import type { Reduction } from '../../core/reduction.js';
+import { checkNumber } from '../../core/validate.js';
 import type { ArrayInput } from '../../core/tensor-input.js';
 import { COMMON_DEFAULTS } from '../shared/options.js';
-import { REGION_DEFAULTS } from '../dice/spec.js';
+import { checkRegionOptions, REGION_DEFAULTS } from '../shared/region-options.js';
+import { checkClassWeights, checkEpsilon, type LossSpec } from '../shared/spec.js';
+import type { DiceOptions } from '../dice/spec.js';
+import type { CrossEntropyOptions } from '../crossentropy/spec.js';
 
 /**
  * Options of {@link diceCrossEntropy}: the cross-entropy options (`fromLogits` = softmax for both terms,
@@ -36,7 +41,7 @@ export interface DiceCrossEntropyOptions {
  *
  * Shapes: `[N, H, W, C]` or `[N, P, C]` in; scalar out.
  */
-export const diceCrossEntropySpec = {
+export const diceCrossEntropySpec: LossSpec<DiceCrossEntropyOptions> = {
   name: 'dice-crossentropy',
   summary: 'lambdaDice * soft Dice + lambdaCe * cross-entropy (MONAI DiceCELoss)',
   paper: 'Isensee et al., nnU-Net, Nature Methods 18 (2021) 203-211; MONAI DiceCELoss (monai/losses/dice.py)',
@@ -53,5 +58,55 @@ export const diceCrossEntropySpec = {
     classWeights: null,
     lambdaDice: 1,
     lambdaCe: 1,
-  } as DiceCrossEntropyOptions,
-} as const;
+  },
+  takesAnnotated: false,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options, classes) {
+    const where = 'dice-crossentropy';
+    if (options.reduction !== 'mean' && options.reduction !== 'sum') {
+      fail(where, `option 'reduction' is ${JSON.stringify(options.reduction)}; expected mean or sum`);
+    }
+    checkNumber(where, 'lambdaDice', options.lambdaDice, 0, Number.MAX_VALUE);
+    checkNumber(where, 'lambdaCe', options.lambdaCe, 0, Number.MAX_VALUE);
+    checkEpsilon(where, options.epsilon);
+    checkClassWeights(where, options.classWeights, classes);
+    checkRegionOptions(where, options, classes);
+  },
+};
+
+/** Splits checked options into the Dice and cross-entropy parts. */
+export function splitOptions(opts: DiceCrossEntropyOptions): {
+  dice: Partial<DiceOptions>;
+  ce: Partial<CrossEntropyOptions>;
+} {
+  const { fromLogits, reduction, ignoreMask, classWeights } = opts;
+  return {
+    dice: {
+      fromLogits,
+      reduction,
+      ignoreMask,
+      includeBackground: opts.includeBackground,
+      squaredPred: opts.squaredPred,
+      smoothNr: opts.smoothNr,
+      smoothDr: opts.smoothDr,
+      batch: opts.batch,
+      classWeights,
+    },
+    ce: { fromLogits, reduction, ignoreMask, classWeights, epsilon: opts.epsilon },
+  };
+}
+
+/** Re-labels an error of a component loss as the combined loss's (`segloss: <where>: ...`). */
+export function asOwnError<T>(where: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    const e = err as Error & { where?: string };
+    if (e.name === 'SeglossError' && e.where !== undefined) {
+      fail(where, e.message.slice(`segloss: ${e.where}: `.length));
+    }
+    throw err;
+  }
+}
+

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../core/validate.js';
 import { crossEntropy } from '../crossentropy/tensor.js';
 import { dice } from '../dice/tensor.js';
-import { asOwnError, splitOptions } from './reference.js';
-import { diceCrossEntropySpec, type DiceCrossEntropyOptions } from './spec.js';
+import { asOwnError, diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
 
 /**
  * Dice plus cross-entropy as a differentiable tfjs function (MONAI `DiceCELoss`).
@@ -24,8 +23,9 @@ export function diceCrossEntropy(
   options?: Partial<DiceCrossEntropyOptions>,
 ): tf.Tensor {
   const opts = resolveOptions(diceCrossEntropySpec.name, options, diceCrossEntropySpec.defaults);
+  diceCrossEntropySpec.check(opts);
   const parts = splitOptions(opts);
-  return asOwnError(() =>
+  return asOwnError(diceCrossEntropySpec.name, () =>
     tf.tidy(() =>
       tf.add(
         tf.mul(dice(yTrue, yPred, parts.dice), opts.lambdaDice),

@@ -1,5 +1,5 @@
 import { ndarray } from '../../core/ndarray.js';
-import { exact, pair, single, soft, twoClass } from './monai-inputs.js';
+import { exact, pair, single, soft, twoClass } from '../shared/monai-inputs.js';
 
 const MONAI = 'MONAI tests/losses/test_dice_loss.py';
 // Hand example: y = [[1, 0], [0, 1]], p = [[0.8, 0.2], [0.4, 0.6]] (one image, two pixels).

@@ -105,7 +105,7 @@ const badInputs: Array<[string, () => unknown, RegExp]> = [
     () => diceReference(y, p, { classWeights: [1] }),
     /1 entries; expected 2/,
   ],
-  ['negative class weight', () => diceReference(y, p, { classWeights: [1, -2] }), /has -2 at 1/],
+  ['negative class weight', () => diceReference(y, p, { classWeights: [1, -2] }), /has -2 at index 1/],
   ['annotated of the wrong shape', () => diceReference(y, p, { annotated: ndarray([1], [1, 1]) }), /\[1,2\]/],
   ['unknown option', () => diceReference(y, p, { smooth: 1 } as never), /unknown option 'smooth'/],
   ['bad reduction', () => diceReference(y, p, { reduction: 'avg' as never }), /'reduction' is "avg"/],

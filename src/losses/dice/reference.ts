@@ -1,17 +1,6 @@
 import type { NdArray } from '../../core/ndarray.js';
-import { resolveOptions } from '../../core/validate.js';
-import type { TverskyParams } from '../shared/region-stats.js';
-import { regionLossReference } from './region.js';
+import { diceParams, regionLossReference } from '../shared/region.js';
 import { diceSpec, type DiceOptions } from './spec.js';
-
-/**
- * The Tversky parameters of Dice: `(2 I + s_nr) / (G + P + s_dr) = (tp + s_nr/2) / (tp + fp/2 + fn/2 + s_dr/2)`;
- * with `jaccard`, `(2 I + s_nr) / (2 (G + P - I) + s_dr) = (tp + s_nr/2) / (tp + fp + fn + s_dr/2)`.
- */
-export function diceParams(opts: Pick<DiceOptions, 'jaccard' | 'smoothNr' | 'smoothDr'>): TverskyParams {
-  const w = opts.jaccard ? 1 : 0.5;
-  return { alpha: w, beta: w, smoothNr: opts.smoothNr / 2, smoothDr: opts.smoothDr / 2 };
-}
 
 /**
  * Soft Dice loss over typed arrays: the readable definition and the oracle of {@link dice}.
@@ -29,7 +18,5 @@ export function diceParams(opts: Pick<DiceOptions, 'jaccard' | 'smoothNr' | 'smo
  * @see Milletari, Navab & Ahmadi, V-Net, 3DV 2016; MONAI `DiceLoss`.
  */
 export function diceReference(yTrue: NdArray, yPred: NdArray, options?: Partial<DiceOptions>): NdArray {
-  const where = diceSpec.name;
-  const opts = resolveOptions(where, options, diceSpec.defaults);
-  return regionLossReference(where, yTrue, yPred, opts, diceParams(opts));
+  return regionLossReference(diceSpec, yTrue, yPred, options, diceParams);
 }

@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { resolveOptions } from '../../core/validate.js';
-import { regionLossTensor } from './region.js';
-import { diceParams } from './reference.js';
+import { diceParams, regionLossTensor } from '../shared/region.js';
 import { diceSpec, type DiceOptions } from './spec.js';
 
 /**
@@ -22,7 +20,5 @@ import { diceSpec, type DiceOptions } from './spec.js';
  * @see Milletari, Navab & Ahmadi, V-Net, 3DV 2016; MONAI `DiceLoss`.
  */
 export function dice(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<DiceOptions>): tf.Tensor {
-  const where = diceSpec.name;
-  const opts = resolveOptions(where, options, diceSpec.defaults);
-  return regionLossTensor(where, yTrue, yPred, opts, diceParams(opts));
+  return regionLossTensor(diceSpec, yTrue, yPred, options, diceParams);
 }

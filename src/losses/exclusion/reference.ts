@@ -1,26 +1,10 @@
 import type { NdArray } from '../../core/ndarray.js';
-import { checkChoice, checkNumber, resolveOptions } from '../../core/validate.js';
-import { COMMON_DEFAULTS } from '../shared/options.js';
+import { resolveOptions } from '../../core/validate.js';
 import { annotatedReference } from '../shared/annotated.js';
 import { prepareReference } from '../shared/prepare.js';
-import {
-  reduceRegionReference,
-  regionStatsReference,
-  tverskyIndexReference,
-  type TverskyParams,
-} from '../shared/region-stats.js';
-import { probabilitiesReference } from '../dice/region.js';
-import { exclusionSpec, type ExclusionOptions } from './spec.js';
-
-/**
- * The Tversky parameters of the exclusion score `2 tp / (2 tp + fp + fn + s)`; checks `smoothDr > 0` and
- * `classes`.
- */
-export function exclusionParams(opts: ExclusionOptions): TverskyParams {
-  checkNumber(exclusionSpec.name, 'smoothDr', opts.smoothDr, 0, Number.MAX_VALUE, true);
-  checkChoice(exclusionSpec.name, 'classes', opts.classes, ['unannotated', 'all']);
-  return { alpha: 0.5, beta: 0.5, smoothNr: 0, smoothDr: opts.smoothDr / 2 };
-}
+import { reduceRegionReference, regionStatsReference, tverskyIndexReference } from '../shared/region-stats.js';
+import { probabilitiesReference } from '../shared/region.js';
+import { exclusionParams, exclusionSpec, type ExclusionOptions } from './spec.js';
 
 /**
  * Which entries `[n, c]` get an exclusion term, and which of those use the complement of their own label
@@ -80,8 +64,8 @@ export function exclusionReference(
 ): NdArray {
   const where = exclusionSpec.name;
   const opts = resolveOptions(where, options, exclusionSpec.defaults);
-  const common = { ...opts, epsilon: COMMON_DEFAULTS.epsilon };
-  const { layout, valid } = prepareReference(where, yTrue, yPred, common);
+  const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
+  exclusionSpec.check(opts, layout.c);
   const params = exclusionParams(opts);
   const { n, p, c } = layout;
   const annotated = annotatedReference(where, opts.annotated, yTrue, layout);
@@ -95,7 +79,7 @@ export function exclusionReference(
       for (let k = 0; k < c; k++) region[base + k] = complement[img * c + k] ? 1 - yTrue.data[base + k] : e;
     }
   }
-  const probs = probabilitiesReference(yPred.data, layout, opts.fromLogits, 'softmax');
+  const probs = probabilitiesReference(yPred.data, layout, opts.fromLogits ? 'softmax' : 'none');
   const stats = regionStatsReference(region, probs, layout, { squaredPred: false, batch: false, valid });
   const scores = tverskyIndexReference(stats, params);
   return reduceRegionReference(where, scores, weight, n, opts.reduction);

@@ -1,6 +1,9 @@
 import type { Reduction } from '../../core/reduction.js';
 import type { ArrayInput } from '../../core/tensor-input.js';
+import { checkChoice, checkNumber } from '../../core/validate.js';
 import type { AnnotatedInput } from '../shared/options.js';
+import type { TverskyParams } from '../shared/region-stats.js';
+import { checkAnnotatedForm, checkReduction, type LossSpec } from '../shared/spec.js';
 
 /**
  * Options of {@link exclusionLoss}.
@@ -46,7 +49,7 @@ export interface ExclusionOptions {
  *
  * Shapes: `[N, H, W, C]` or `[N, P, C]`; map `[N, C]`.
  */
-export const exclusionSpec = {
+export const exclusionSpec: LossSpec<ExclusionOptions> = {
   name: 'exclusion',
   summary: 'Dice overlap of each unannotated class with the labelled foreground of its image (to minimise)',
   paper:
@@ -58,5 +61,20 @@ export const exclusionSpec = {
     annotated: 'infer',
     smoothDr: 1e-5,
     classes: 'unannotated',
-  } as ExclusionOptions,
-} as const;
+  },
+  takesAnnotated: true,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options) {
+    const where = 'exclusion';
+    checkReduction(where, options.reduction);
+    checkAnnotatedForm(where, options.annotated, false);
+    checkNumber(where, 'smoothDr', options.smoothDr, 0, Number.MAX_VALUE, true);
+    checkChoice(where, 'classes', options.classes, ['unannotated', 'all']);
+  },
+};
+
+/** The Tversky parameters of the exclusion score `2 tp / (2 tp + fp + fn + s)` (checked options). */
+export function exclusionParams(opts: ExclusionOptions): TverskyParams {
+  return { alpha: 0.5, beta: 0.5, smoothNr: 0, smoothDr: opts.smoothDr / 2 };
+}

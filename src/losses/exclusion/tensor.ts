@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../core/validate.js';
-import { COMMON_DEFAULTS } from '../shared/options.js';
 import { annotatedTensor } from '../shared/annotated.js';
+import { backgroundColumn } from '../shared/background.js';
 import { prepareTensor } from '../shared/prepare.js';
 import { reduceRegionTensor, regionStatsTensor, tverskyIndexTensor } from '../shared/region-stats.js';
-import { probabilitiesTensor } from '../dice/region.js';
-import { exclusionEntries, exclusionParams } from './reference.js';
-import { exclusionSpec, type ExclusionOptions } from './spec.js';
+import { probabilitiesTensor } from '../shared/region.js';
+import { exclusionParams, exclusionSpec, type ExclusionOptions } from './spec.js';
 
 /**
  * Exclusion Dice loss as a differentiable tfjs function (Shi et al. 2021).
@@ -31,22 +30,25 @@ export function exclusionLoss(
   const where = exclusionSpec.name;
   const opts = resolveOptions(where, options, exclusionSpec.defaults);
   return tf.tidy(() => {
-    const common = { ...opts, epsilon: COMMON_DEFAULTS.epsilon };
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, common);
+    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
+    exclusionSpec.check(opts, layout.c);
     const params = exclusionParams(opts);
-    const { n, c } = layout;
     const annotated = annotatedTensor(where, opts.annotated, y3, layout);
-    const foreground = tf.concat([tf.zeros([n, 1]), tf.ones([n, c - 1])], 1);
+    const foreground = tf.sub(1, backgroundColumn(layout.c)); // [C]
     const annotatedFg = tf.mul(annotated, foreground);
     // e is [N, P, 1]: the statistics broadcast it over the classes (no [N, P, C] copy).
     let region: tf.Tensor = tf.sum(tf.mul(y3, tf.expandDims(annotatedFg, 1)), -1, true);
-    const probs = probabilitiesTensor(p3, opts.fromLogits, 'softmax');
-    // The entries are data (no gradient flows into the mask), computed once on the host.
-    const entries = exclusionEntries(annotated.dataSync() as Float32Array, n, c, opts.classes);
-    const weights = tf.tensor2d(entries.weight, [n, c]);
+    const probs = probabilitiesTensor(p3, opts.fromLogits ? 'softmax' : 'none');
+    // Entry weights (constants): unannotated foreground u = (1 - A) fg; with 'all', every foreground
+    // class of a partially labelled image (partial[n] = [some k >= 1 has A[n, k] = 0]), annotated
+    // ones against the complement of their own label.
+    let weights = tf.mul(tf.sub(1, annotated), foreground);
     if (opts.classes === 'all') {
-      // region = complement ? 1 - y : e, per (image, class).
-      const k = tf.expandDims(tf.tensor2d(entries.complement, [n, c]), 1);
+      const missing = tf.mul(tf.cast(tf.equal(annotated, 0), 'float32'), foreground);
+      const partial = tf.cast(tf.greater(tf.sum(missing, -1, true), 0), 'float32'); // [N, 1]
+      weights = tf.mul(partial, foreground);
+      // region = complement ? 1 - y : e, per (image, class); complement = A fg partial.
+      const k = tf.expandDims(tf.mul(annotatedFg, partial), 1);
       region = tf.add(tf.mul(k, tf.sub(1, y3)), tf.mul(tf.sub(1, k), region));
     }
     const stats = regionStatsTensor(region as tf.Tensor3D, probs, {
@@ -54,6 +56,7 @@ export function exclusionLoss(
       batch: false,
       valid,
     });
-    return reduceRegionTensor(where, tverskyIndexTensor(stats, params), weights, opts.reduction);
+    const scores = tverskyIndexTensor(stats, params);
+    return reduceRegionTensor(where, scores, weights as tf.Tensor2D, opts.reduction);
   });
 }

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { reduceTensor } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
 import { annotatedTensor } from '../shared/annotated.js';
-import { prepareTensor } from '../shared/prepare.js';
-import { checkFocalOptions } from './reference.js';
-import { focalSpec, type FocalOptions } from './spec.js';
+import { setBackgroundTensor } from '../shared/background.js';
+import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { focalMode, focalSpec, type FocalOptions } from './spec.js';
 
 /** Per-element focal loss `[N, P, C]` (before alpha, class weights and channel masking). */
 function focalElements(t: tf.Tensor, x: tf.Tensor, opts: FocalOptions): tf.Tensor {
@@ -17,9 +15,10 @@ function focalElements(t: tf.Tensor, x: tf.Tensor, opts: FocalOptions): tf.Tenso
   let prob: tf.Tensor;
   let bce: tf.Tensor;
   if (opts.fromLogits) {
-    // BCE with logits, stable: max(z, 0) - z t + log(1 + exp(-|z|)) (= softplus(z) - z t).
+    // BCE with logits through log-sigmoid: -(t log s(z) + (1 - t) log s(-z)) = softplus(z) - z t, with
+    // tf.softplus stable for large |z| (its gradient is s(z), so dBCE/dz = s(z) - t exactly).
     prob = tf.sigmoid(x);
-    bce = tf.add(tf.sub(tf.relu(x), tf.mul(x, t)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    bce = tf.sub(tf.softplus(x), tf.mul(x, t));
   } else {
     prob = tf.clipByValue(x, eps, 1 - eps);
     bce = tf.neg(tf.add(tf.mul(t, tf.log(prob)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, prob)))));
@@ -46,10 +45,7 @@ function focalElements(t: tf.Tensor, x: tf.Tensor, opts: FocalOptions): tf.Tenso
  */
 export function focal(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<FocalOptions>): tf.Tensor {
   const where = focalSpec.name;
-  const opts = resolveOptions(where, options, focalSpec.defaults);
-  return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
-    checkFocalOptions(where, opts, layout.c);
+  return pixelLossTensor(focalSpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
     const { n, c } = layout;
     let l = focalElements(y3, p3, opts);
     if (opts.alpha !== null) {
@@ -60,16 +56,17 @@ export function focal(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<Foca
       l = tf.mul(l, a);
     }
     if (opts.classWeights !== null) l = tf.mul(l, tf.tensor1d(opts.classWeights, 'float32'));
-    // Kept channels K[n, c]: background by includeBackground, foreground by the annotated mask.
-    const bgColumn = tf.tensor1d([1, ...new Array<number>(c - 1).fill(0)]);
+    // Kept channels K[n, c]: the annotated mask (multiclass: background forced in), channel 0 dropped
+    // without includeBackground.
+    const multiclass = focalMode(opts, c) === 'multiclass';
     let kept: tf.Tensor = tf.ones([n, c]);
-    if (opts.annotated !== null)
-      kept = tf.maximum(annotatedTensor(where, opts.annotated, y3, layout), bgColumn);
-    if (!opts.includeBackground) kept = tf.mul(kept, tf.sub(1, bgColumn));
+    if (opts.annotated !== null) {
+      kept = annotatedTensor(where, opts.annotated, y3, layout, multiclass);
+      if (multiclass) kept = setBackgroundTensor(kept, 1);
+    }
+    if (!opts.includeBackground) kept = setBackgroundTensor(kept, 0);
     const count = tf.sum(kept, -1, true); // [N, 1]
     const inv = tf.div(tf.cast(tf.greater(count, 0), 'float32'), tf.maximum(count, 1e-30));
-    let map = tf.mul(tf.sum(tf.mul(l, tf.expandDims(kept, 1)), -1), inv);
-    if (valid !== undefined) map = tf.mul(map, valid);
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, valid);
+    return { map: tf.mul(tf.sum(tf.mul(l, tf.expandDims(kept, 1)), -1), inv) };
   });
 }

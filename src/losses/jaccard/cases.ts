@@ -1,5 +1,5 @@
 import { ndarray } from '../../core/ndarray.js';
-import { single } from '../dice/monai-inputs.js';
+import { single } from '../shared/monai-inputs.js';
 
 /** The Jaccard case table, run by both implementations (jaccard.test.ts). */
 export const jaccardCases = [

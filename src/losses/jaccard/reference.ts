@@ -1,7 +1,5 @@
 import type { NdArray } from '../../core/ndarray.js';
-import { resolveOptions } from '../../core/validate.js';
-import { diceParams } from '../dice/reference.js';
-import { regionLossReference } from '../dice/region.js';
+import { diceParams, regionLossReference } from '../shared/region.js';
 import { jaccardSpec, type JaccardOptions } from './spec.js';
 
 /**
@@ -18,7 +16,5 @@ import { jaccardSpec, type JaccardOptions } from './spec.js';
  * @see Rahman & Wang, ISVC 2016; MONAI `DiceLoss(jaccard=True)`.
  */
 export function jaccardReference(yTrue: NdArray, yPred: NdArray, options?: Partial<JaccardOptions>): NdArray {
-  const where = jaccardSpec.name;
-  const opts = resolveOptions(where, options, jaccardSpec.defaults);
-  return regionLossReference(where, yTrue, yPred, opts, diceParams({ ...opts, jaccard: true }));
+  return regionLossReference(jaccardSpec, yTrue, yPred, options, (o) => diceParams({ ...o, jaccard: true }));
 }

@@ -1,4 +1,5 @@
-import { REGION_DEFAULTS, type RegionLossOptions } from '../dice/spec.js';
+import { checkRegionOptions, REGION_DEFAULTS, type RegionLossOptions } from '../shared/region-options.js';
+import type { LossSpec } from '../shared/spec.js';
 
 /** Options of {@link jaccard}: the region options ({@link RegionLossOptions}). */
 export type JaccardOptions = RegionLossOptions;
@@ -12,12 +13,18 @@ export type JaccardOptions = RegionLossOptions;
  * the Tversky index with alpha = beta = 1 (smp's `soft_jaccard_score`) at halved smoothing. Same options
  * and reduction as {@link diceSpec}; `dice` with `jaccard: true` gives the same numbers.
  *
- * Shapes: `[N, H, W, C]` or `[N, P, C]`; map `[N, C]` (`[1, C]` with `batch`).
+ * Shapes: `[N, H, W, C]` or `[N, P, C]`, C >= 1 (one channel: binary, sigmoid from logits); map `[N, C]` (`[1, C]` with `batch`).
  */
-export const jaccardSpec = {
+export const jaccardSpec: LossSpec<JaccardOptions> = {
   name: 'jaccard',
   summary: 'soft Jaccard (IoU) loss per image and class: 1 - (I + s) / (G + P - I + s)',
   paper:
     'Rahman & Wang, Optimizing intersection-over-union in deep neural networks, ISVC 2016; MONAI DiceLoss(jaccard=True)',
-  defaults: { ...REGION_DEFAULTS } as JaccardOptions,
-} as const;
+  defaults: { ...REGION_DEFAULTS },
+  takesAnnotated: true,
+  takesIgnoreMask: true,
+  minClasses: 1,
+  check(options, classes) {
+    checkRegionOptions('jaccard', options, classes);
+  },
+};

@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { resolveOptions } from '../../core/validate.js';
-import { diceParams } from '../dice/reference.js';
-import { regionLossTensor } from '../dice/region.js';
+import { diceParams, regionLossTensor } from '../shared/region.js';
 import { jaccardSpec, type JaccardOptions } from './spec.js';
 
 /**
@@ -18,7 +16,5 @@ import { jaccardSpec, type JaccardOptions } from './spec.js';
  * @see Rahman & Wang, ISVC 2016; MONAI `DiceLoss(jaccard=True)`.
  */
 export function jaccard(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<JaccardOptions>): tf.Tensor {
-  const where = jaccardSpec.name;
-  const opts = resolveOptions(where, options, jaccardSpec.defaults);
-  return regionLossTensor(where, yTrue, yPred, opts, diceParams({ ...opts, jaccard: true }));
+  return regionLossTensor(jaccardSpec, yTrue, yPred, options, (o) => diceParams({ ...o, jaccard: true }));
 }

@@ -1,20 +1,8 @@
-import { zeros, type NdArray } from '../../core/ndarray.js';
-import { fail } from '../../core/errors.js';
-import { reduceReference } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
+import type { NdArray } from '../../core/ndarray.js';
 import { annotatedReference } from '../shared/annotated.js';
-import { prepareReference } from '../shared/prepare.js';
+import { pixelLossReference } from '../shared/pixel-loss.js';
 import { crossEntropyMapReference } from '../crossentropy/reference.js';
-import { marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
-
-/** Fails unless every entry of the annotated mask is exactly 0 or 1. */
-export function checkBinaryMask(where: string, mask: ArrayLike<number>): void {
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i] !== 0 && mask[i] !== 1) {
-      fail(where, `annotated has ${mask[i]} at flat index ${i}; expected 0 or 1 (a class is merged or not)`);
-    }
-  }
-}
+import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
 /**
  * Marginal cross-entropy over typed arrays: the readable definition and the oracle of
@@ -40,32 +28,29 @@ export function marginalCrossEntropyReference(
   options?: Partial<MarginalCrossEntropyOptions>,
 ): NdArray {
   const where = marginalCrossEntropySpec.name;
-  const opts = resolveOptions(where, options, marginalCrossEntropySpec.defaults);
-  const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
-  const annotated = annotatedReference(where, opts.annotated, yTrue, layout);
-  checkBinaryMask(where, annotated);
-  const { n, p, c } = layout;
-  const targets = Float32Array.from(yTrue.data);
-  const merged = Float32Array.from(yPred.data);
-  for (let img = 0; img < n; img++) {
-    for (let i = 0; i < p; i++) {
-      const base = (img * p + i) * c;
-      // Probabilities: q_0 accumulates the unannotated p_k. Logits: z'_0 = logsumexp over {0} u M.
-      let m = yPred.data[base];
-      for (let k = 1; k < c; k++) if (annotated[img * c + k] === 0) m = Math.max(m, yPred.data[base + k]);
-      let groupSum = opts.fromLogits ? Math.exp(yPred.data[base] - m) : yPred.data[base];
-      for (let k = 1; k < c; k++) {
-        if (annotated[img * c + k] === 1) continue;
-        targets[base] += targets[base + k];
-        targets[base + k] = 0;
-        groupSum += opts.fromLogits ? Math.exp(yPred.data[base + k] - m) : yPred.data[base + k];
-        merged[base + k] = opts.fromLogits ? -Infinity : 0;
+  return pixelLossReference(marginalCrossEntropySpec, yTrue, yPred, options, ({ opts, layout }) => {
+    const annotated = annotatedReference(where, opts.annotated, yTrue, layout);
+    checkBinaryMask(where, annotated);
+    const { n, p, c } = layout;
+    const targets = Float32Array.from(yTrue.data);
+    const merged = Float32Array.from(yPred.data);
+    for (let img = 0; img < n; img++) {
+      for (let i = 0; i < p; i++) {
+        const base = (img * p + i) * c;
+        // Probabilities: q_0 accumulates the unannotated p_k. Logits: z'_0 = logsumexp over {0} u M.
+        let m = yPred.data[base];
+        for (let k = 1; k < c; k++) if (annotated[img * c + k] === 0) m = Math.max(m, yPred.data[base + k]);
+        let groupSum = opts.fromLogits ? Math.exp(yPred.data[base] - m) : yPred.data[base];
+        for (let k = 1; k < c; k++) {
+          if (annotated[img * c + k] === 1) continue;
+          targets[base] += targets[base + k];
+          targets[base + k] = 0;
+          groupSum += opts.fromLogits ? Math.exp(yPred.data[base + k] - m) : yPred.data[base + k];
+          merged[base + k] = opts.fromLogits ? -Infinity : 0;
+        }
+        merged[base] = opts.fromLogits ? m + Math.log(groupSum) : groupSum;
       }
-      merged[base] = opts.fromLogits ? m + Math.log(groupSum) : groupSum;
     }
-  }
-  const map = zeros(layout.mapShape);
-  map.data.set(crossEntropyMapReference(targets, merged, layout, opts.fromLogits, opts.epsilon));
-  if (valid !== undefined) for (let i = 0; i < valid.length; i++) map.data[i] *= valid[i];
-  return reduceReference(where, map, opts.reduction, valid);
+    return { map: crossEntropyMapReference(targets, merged, layout, opts.fromLogits, opts.epsilon) };
+  });
 }

@@ -1,4 +1,6 @@
 import { COMMON_DEFAULTS, type AnnotatedInput, type CommonLossOptions } from '../shared/options.js';
+import { fail } from '../../core/errors.js';
+import { checkAnnotatedForm, checkEpsilon, checkReduction, type LossSpec } from '../shared/spec.js';
 
 /** Options of {@link marginalCrossEntropy}: the common ones plus `annotated` (default `'infer'`). */
 export interface MarginalCrossEntropyOptions extends CommonLossOptions {
@@ -35,12 +37,30 @@ export interface MarginalCrossEntropyOptions extends CommonLossOptions {
  * // L = -(log(e^2 + e^1) - log(e^2 + e^0.5 + e^1)) = 0.151107
  * ```
  */
-export const marginalCrossEntropySpec = {
+export const marginalCrossEntropySpec: LossSpec<MarginalCrossEntropyOptions> = {
   name: 'marginal-crossentropy',
   summary: 'cross-entropy with unannotated classes merged into background (marginal / target adaptive loss)',
   paper:
     'Shi et al., Marginal loss and exclusion loss for partially supervised multi-organ segmentation, ' +
     'Medical Image Analysis 2021; Fang & Yan, Multi-organ segmentation over partially labeled datasets ' +
     'with multi-scale feature abstraction, IEEE TMI 2020',
-  defaults: { ...COMMON_DEFAULTS, annotated: 'infer' } as MarginalCrossEntropyOptions,
-} as const;
+  defaults: { ...COMMON_DEFAULTS, annotated: 'infer' },
+  takesAnnotated: true,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options) {
+    const where = 'marginal-crossentropy';
+    checkReduction(where, options.reduction);
+    checkEpsilon(where, options.epsilon);
+    checkAnnotatedForm(where, options.annotated, false);
+  },
+};
+
+/** Fails unless every entry of the annotated mask is exactly 0 or 1. */
+export function checkBinaryMask(where: string, mask: ArrayLike<number>): void {
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] !== 0 && mask[i] !== 1) {
+      fail(where, `annotated has ${mask[i]} at flat index ${i}; expected 0 or 1 (a class is merged or not)`);
+    }
+  }
+}

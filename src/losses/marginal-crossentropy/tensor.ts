@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { reduceTensor } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
 import { annotatedTensor } from '../shared/annotated.js';
-import { prepareTensor } from '../shared/prepare.js';
+import { backgroundColumn } from '../shared/background.js';
+import { pixelLossTensor } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../crossentropy/tensor.js';
-import { checkBinaryMask } from './reference.js';
-import { marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
+import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
 /** Additive mask for classes outside a group: `exp(-1e9 + x)` is exactly 0 in float32. */
 const OUTSIDE = -1e9;
@@ -75,27 +73,21 @@ export function marginalCrossEntropy(
   options?: Partial<MarginalCrossEntropyOptions>,
 ): tf.Tensor {
   const where = marginalCrossEntropySpec.name;
-  const opts = resolveOptions(where, options, marginalCrossEntropySpec.defaults);
-  return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
+  return pixelLossTensor(marginalCrossEntropySpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
     const annotated = annotatedTensor(where, opts.annotated, y3, layout);
     if (opts.annotated !== 'infer') checkBinaryMask(where, annotated.dataSync());
-    const e0 = tf.oneHot(tf.tensor1d([0], 'int32'), layout.c).reshape([1, 1, layout.c]);
+    const e0 = backgroundColumn(layout.c);
     // [N, 1, C]; background counts as annotated even where 'infer' finds no background pixel.
     const a3 = tf.maximum(tf.expandDims(annotated, 1), e0);
     const u3 = tf.sub(1, a3); // unannotated; column 0 is 0
     // With 'infer', no label mass sits on an unannotated class (mass makes a class annotated): t = y.
     const targets =
       opts.annotated === 'infer' ? y3 : tf.add(tf.mul(y3, a3), tf.mul(e0, tf.sum(tf.mul(y3, u3), -1, true)));
-    let map: tf.Tensor;
     if (opts.fromLogits) {
       const groupBias = tf.mul(tf.sub(1, tf.add(e0, u3)), OUTSIDE); // [N, 1, C]
-      map = marginalLogitsMap(targets, groupBias, e0)(p3);
-    } else {
-      const merged = tf.add(tf.mul(p3, a3), tf.mul(e0, tf.sum(tf.mul(p3, u3), -1, true)));
-      map = crossEntropyMapTensor(targets, merged, false, opts.epsilon);
+      return { map: marginalLogitsMap(targets, groupBias, e0)(p3) };
     }
-    if (valid !== undefined) map = tf.mul(map, valid);
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, valid);
+    const merged = tf.add(tf.mul(p3, a3), tf.mul(e0, tf.sum(tf.mul(p3, u3), -1, true)));
+    return { map: crossEntropyMapTensor(targets, merged, false, opts.epsilon) };
   });
 }

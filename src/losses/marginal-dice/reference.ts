@@ -1,9 +1,9 @@
 import type { NdArray } from '../../core/ndarray.js';
 import { resolveOptions, type PairLayout } from '../../core/validate.js';
 import { annotatedReference } from '../shared/annotated.js';
+import { setBackgroundReference } from '../shared/background.js';
 import { prepareReference } from '../shared/prepare.js';
-import { asCommon, checkRegionOptions, probabilitiesReference, regionCoreReference } from '../dice/region.js';
-import { diceParams } from '../dice/reference.js';
+import { diceParams, probabilitiesReference, regionCoreReference } from '../shared/region.js';
 import { marginalDiceSpec, type MarginalDiceOptions } from './spec.js';
 
 /**
@@ -32,13 +32,6 @@ export function mergeUnannotatedReference(
   return out;
 }
 
-/** `A` with the background column set to 1: the merged background always counts. */
-export function withBackground(annotated: Float32Array, c: number): Float32Array {
-  const out = Float32Array.from(annotated);
-  for (let i = 0; i < out.length; i += c) out[i] = 1;
-  return out;
-}
-
 /**
  * Marginal Dice loss over typed arrays; the oracle of {@link marginalDice}.
  *
@@ -62,10 +55,11 @@ export function marginalDiceReference(
 ): NdArray {
   const where = marginalDiceSpec.name;
   const opts = resolveOptions(where, options, marginalDiceSpec.defaults);
-  const { layout, valid } = prepareReference(where, yTrue, yPred, asCommon(opts));
-  checkRegionOptions(where, opts, layout.c);
-  const annotated = withBackground(annotatedReference(where, opts.annotated, yTrue, layout), layout.c);
-  const probs = probabilitiesReference(yPred.data, layout, opts.fromLogits, 'softmax');
+  const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
+  marginalDiceSpec.check(opts, layout.c);
+  const { c } = layout;
+  const annotated = setBackgroundReference(annotatedReference(where, opts.annotated, yTrue, layout), c, 1);
+  const probs = probabilitiesReference(yPred.data, layout, opts.fromLogits ? 'softmax' : 'none');
   const q = mergeUnannotatedReference(probs, annotated, layout);
   const t = mergeUnannotatedReference(yTrue.data, annotated, layout);
   const params = diceParams({ ...opts, jaccard: false });

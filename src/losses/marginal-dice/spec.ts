@@ -1,11 +1,12 @@
-import { REGION_DEFAULTS, type RegionLossOptions } from '../dice/spec.js';
+import { checkRegionOptions, REGION_DEFAULTS, type RegionLossOptions } from '../shared/region-options.js';
 import type { AnnotatedInput } from '../shared/options.js';
+import { checkAnnotatedForm, type LossSpec } from '../shared/spec.js';
 
 /**
- * Options of {@link marginalDice}: the region options without `activation` (logits always go through a
- * softmax: merging needs probabilities that sum to 1), with `annotated` required (default `'infer'`).
+ * Options of {@link marginalDice}: the region options without `mode` and `activation` (multiclass only:
+ * logits always go through a softmax, merging needs probabilities that sum to 1), with `annotated` required (default `'infer'`).
  */
-export interface MarginalDiceOptions extends Omit<RegionLossOptions, 'activation' | 'annotated'> {
+export interface MarginalDiceOptions extends Omit<RegionLossOptions, 'activation' | 'annotated' | 'mode'> {
   annotated: AnnotatedInput;
 }
 
@@ -23,7 +24,7 @@ export interface MarginalDiceOptions extends Omit<RegionLossOptions, 'activation
  *
  * Shapes: `[N, H, W, C]` or `[N, P, C]`; map `[N, C]` (`[1, C]` with `batch`).
  */
-export const marginalDiceSpec = {
+export const marginalDiceSpec: LossSpec<MarginalDiceOptions> = {
   name: 'marginal-dice',
   summary: 'Dice on merged probabilities: unannotated classes of an image are summed into its background',
   paper:
@@ -39,5 +40,12 @@ export const marginalDiceSpec = {
     batch: REGION_DEFAULTS.batch,
     classWeights: REGION_DEFAULTS.classWeights,
     annotated: 'infer',
-  } as MarginalDiceOptions,
-} as const;
+  },
+  takesAnnotated: true,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options, classes) {
+    checkRegionOptions('marginal-dice', options, classes);
+    checkAnnotatedForm('marginal-dice', options.annotated, false);
+  },
+};

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../core/validate.js';
 import { annotatedTensor } from '../shared/annotated.js';
+import { backgroundColumn, setBackgroundTensor } from '../shared/background.js';
 import { prepareTensor } from '../shared/prepare.js';
-import { asCommon, checkRegionOptions, probabilitiesTensor, regionCoreTensor } from '../dice/region.js';
-import { diceParams } from '../dice/reference.js';
+import { diceParams, probabilitiesTensor, regionCoreTensor } from '../shared/region.js';
 import { marginalDiceSpec, type MarginalDiceOptions } from './spec.js';
 
 /**
@@ -11,11 +11,9 @@ import { marginalDiceSpec, type MarginalDiceOptions } from './spec.js';
  * `out = x * keep + e_0 * sum_k (1 - keep_k) x_k` (the background term of the sum is 0).
  */
 export function mergeUnannotatedTensor(x: tf.Tensor3D, keep: tf.Tensor2D): tf.Tensor3D {
-  const [n, p, c] = x.shape;
   const k3 = tf.expandDims(keep, 1);
   const dropped = tf.sum(tf.mul(x, tf.sub(1, k3)), -1, true);
-  const toBackground = tf.concat([dropped, tf.zeros([n, p, c - 1])], -1);
-  return tf.add(tf.mul(x, k3), toBackground) as tf.Tensor3D;
+  return tf.add(tf.mul(x, k3), tf.mul(dropped, backgroundColumn(x.shape[2]))) as tf.Tensor3D;
 }
 
 /**
@@ -41,11 +39,10 @@ export function marginalDice(
   const where = marginalDiceSpec.name;
   const opts = resolveOptions(where, options, marginalDiceSpec.defaults);
   return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, asCommon(opts));
-    checkRegionOptions(where, opts, layout.c);
-    const bgColumn = tf.concat([tf.ones([layout.n, 1]), tf.zeros([layout.n, layout.c - 1])], 1);
-    const keep = tf.maximum(annotatedTensor(where, opts.annotated, y3, layout), bgColumn) as tf.Tensor2D;
-    const q = mergeUnannotatedTensor(probabilitiesTensor(p3, opts.fromLogits, 'softmax'), keep);
+    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
+    marginalDiceSpec.check(opts, layout.c);
+    const keep = setBackgroundTensor(annotatedTensor(where, opts.annotated, y3, layout), 1) as tf.Tensor2D;
+    const q = mergeUnannotatedTensor(probabilitiesTensor(p3, opts.fromLogits ? 'softmax' : 'none'), keep);
     const t = mergeUnannotatedTensor(y3, keep);
     const params = diceParams({ ...opts, jaccard: false });
     return regionCoreTensor(where, t, q, { valid, annotated: keep }, opts, params);

@@ -1,8 +1,6 @@
-import { zeros, type NdArray } from '../../core/ndarray.js';
-import { reduceReference } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
+import type { NdArray } from '../../core/ndarray.js';
 import { annotatedReference } from '../shared/annotated.js';
-import { prepareReference } from '../shared/prepare.js';
+import { pixelLossReference } from '../shared/pixel-loss.js';
 import { crossEntropyMapReference } from '../crossentropy/reference.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
 
@@ -26,22 +24,18 @@ export function missingAwareCrossEntropyReference(
   yPred: NdArray,
   options?: Partial<MissingAwareOptions>,
 ): NdArray {
-  const where = missingAwareSpec.name;
-  const opts = resolveOptions(where, options, missingAwareSpec.defaults);
-  const { layout, valid } = prepareReference(where, yTrue, yPred, opts);
-  const annotated = annotatedReference(where, opts.annotated, yTrue, layout);
-  const { n, p, c } = layout;
-  const weighted = Float32Array.from(yTrue.data);
-  for (let img = 0; img < n; img++) {
-    for (let i = 0; i < p; i++) {
-      const base = (img * p + i) * c;
-      let best = 0;
-      for (let k = 1; k < c; k++) if (yPred.data[base + k] > yPred.data[base + best]) best = k;
-      weighted[base] *= annotated[img * c + best];
+  return pixelLossReference(missingAwareSpec, yTrue, yPred, options, ({ opts, layout }) => {
+    const annotated = annotatedReference(missingAwareSpec.name, opts.annotated, yTrue, layout);
+    const { n, p, c } = layout;
+    const weighted = Float32Array.from(yTrue.data);
+    for (let img = 0; img < n; img++) {
+      for (let i = 0; i < p; i++) {
+        const base = (img * p + i) * c;
+        let best = 0;
+        for (let k = 1; k < c; k++) if (yPred.data[base + k] > yPred.data[base + best]) best = k;
+        weighted[base] *= annotated[img * c + best];
+      }
     }
-  }
-  const map = zeros(layout.mapShape);
-  map.data.set(crossEntropyMapReference(weighted, yPred.data, layout, opts.fromLogits, opts.epsilon));
-  if (valid !== undefined) for (let i = 0; i < valid.length; i++) map.data[i] *= valid[i];
-  return reduceReference(where, map, opts.reduction, valid);
+    return { map: crossEntropyMapReference(weighted, yPred.data, layout, opts.fromLogits, opts.epsilon) };
+  });
 }

@@ -1,4 +1,5 @@
 import { COMMON_DEFAULTS, type AnnotatedInput, type CommonLossOptions } from '../shared/options.js';
+import { checkAnnotatedForm, checkEpsilon, checkReduction, type LossSpec } from '../shared/spec.js';
 
 /** Options of {@link missingAwareCrossEntropy}: the common ones plus `annotated` (default `'infer'`). */
 export interface MissingAwareOptions extends CommonLossOptions {
@@ -16,10 +17,19 @@ export interface MissingAwareOptions extends CommonLossOptions {
  * mask: no gradient flows through the argmax. `reduction: 'mean'` averages over all (valid) pixels, as the
  * post does.
  */
-export const missingAwareSpec = {
+export const missingAwareSpec: LossSpec<MissingAwareOptions> = {
   name: 'missing-aware-crossentropy',
   summary: "the post's loss: background term weight 0 where the predicted class is unannotated in the image",
   paper:
     'the segloss post (see README); cf. Shi et al., Medical Image Analysis 2021, for the marginal variant',
-  defaults: { ...COMMON_DEFAULTS, annotated: 'infer' } as MissingAwareOptions,
-} as const;
+  defaults: { ...COMMON_DEFAULTS, annotated: 'infer' },
+  takesAnnotated: true,
+  takesIgnoreMask: true,
+  minClasses: 2,
+  check(options) {
+    const where = 'missing-aware-crossentropy';
+    checkReduction(where, options.reduction);
+    checkEpsilon(where, options.epsilon);
+    checkAnnotatedForm(where, options.annotated, false);
+  },
+};

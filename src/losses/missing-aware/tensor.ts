@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { reduceTensor } from '../../core/reduction.js';
-import { resolveOptions } from '../../core/validate.js';
 import { annotatedTensor } from '../shared/annotated.js';
-import { prepareTensor } from '../shared/prepare.js';
+import { backgroundColumn } from '../shared/background.js';
+import { pixelLossTensor } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../crossentropy/tensor.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
 
@@ -29,19 +28,13 @@ export function missingAwareCrossEntropy(
   yPred: tf.Tensor,
   options?: Partial<MissingAwareOptions>,
 ): tf.Tensor {
-  const where = missingAwareSpec.name;
-  const opts = resolveOptions(where, options, missingAwareSpec.defaults);
-  return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts);
-    const annotated = annotatedTensor(where, opts.annotated, y3, layout);
+  return pixelLossTensor(missingAwareSpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
+    const annotated = annotatedTensor(missingAwareSpec.name, opts.annotated, y3, layout);
     // w[n, i] = sum_c onehot(argmax p[n, i])_c * A[n, c]  (= A[n, argmax]); constant for autodiff.
     const predicted = tf.oneHot(tf.argMax(p3, -1), layout.c);
     const w = tf.sum(tf.mul(predicted, tf.expandDims(annotated, 1)), -1, true);
-    // scale = [w, 1, ..., 1] per pixel, as 1 - (1 - w) * e0 with e0 = [1, 0, ..., 0] (broadcast, no concat).
-    const e0 = tf.cast(tf.oneHot(0, layout.c), 'float32');
-    const scale = tf.sub(1, tf.mul(tf.sub(1, w), e0));
-    let map = crossEntropyMapTensor(tf.mul(y3, scale), p3, opts.fromLogits, opts.epsilon);
-    if (valid !== undefined) map = tf.mul(map, valid);
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, valid);
+    // scale = [w, 1, ..., 1] per pixel, as 1 - (1 - w) * e0 (broadcast, no concat).
+    const scale = tf.sub(1, tf.mul(tf.sub(1, w), backgroundColumn(layout.c)));
+    return { map: crossEntropyMapTensor(tf.mul(y3, scale), p3, opts.fromLogits, opts.epsilon) };
   });
 }

@@ -4,13 +4,16 @@ import { checkRange, checkShape, type PairLayout } from '../../core/validate.js'
 import { asNdArray, asTensor, checkTensorValues } from '../../core/tensor-input.js';
 import { fail } from '../../core/errors.js';
 import type { AnnotatedInput } from './options.js';
+import { setBackgroundReference, setBackgroundTensor } from './background.js';
 
 /**
  * The per-image annotated-class mask `A[n, c]` (1 = image n's labels cover class c), from the reference
  * inputs.
  *
  * Formula: with `'infer'`, `A[n, c] = [exists pixel i: y[n, i, c] > 0]` (the post's rule); with an
- * explicit `[N, C]` mask, `A` is that mask with `A[n, 0] = 1` (background always counts as annotated).
+ * explicit `[N, C]` mask, `A` is that mask. With `forceBackground` (multiclass outputs, channel 0 =
+ * background) the explicit mask gets `A[n, 0] = 1`: background always counts as annotated. Multi-label
+ * and binary outputs pass `false`: there channel 0 is an ordinary class.
  *
  * Shapes: `yTrue` `[N, H, W, C]` or `[N, P, C]`; result `Float32Array` of `N * C`, row-major.
  *
@@ -25,6 +28,7 @@ export function annotatedReference(
   annotated: AnnotatedInput,
   yTrue: NdArray,
   layout: PairLayout,
+  forceBackground = true,
 ): Float32Array {
   const { n, p, c } = layout;
   if (annotated === 'infer') {
@@ -43,8 +47,7 @@ export function annotatedReference(
   checkShape(where, 'annotated', mask.shape, [n, c]);
   checkRange(where, 'annotated', mask.data, 0, 1);
   const out = Float32Array.from(mask.data);
-  for (let img = 0; img < n; img++) out[img * c] = 1;
-  return out;
+  return forceBackground ? setBackgroundReference(out, c, 1) : out;
 }
 
 /**
@@ -55,6 +58,7 @@ export function annotatedTensor(
   annotated: AnnotatedInput,
   y3: tf.Tensor3D,
   layout: PairLayout,
+  forceBackground = true,
 ): tf.Tensor2D {
   const { n, c } = layout;
   if (annotated === 'infer') return tf.cast(tf.greater(tf.max(y3, 1), 0), 'float32') as tf.Tensor2D;
@@ -63,6 +67,5 @@ export function annotatedTensor(
   const mask = asTensor(annotated);
   checkShape(where, 'annotated', mask.shape, [n, c]);
   checkTensorValues(where, 'annotated', mask, [0, 1]);
-  // Force column 0 (background) to 1: max with e0 = [1, 0, ..., 0], broadcast over the images.
-  return tf.maximum(mask, tf.cast(tf.oneHot([0], c), 'float32')) as tf.Tensor2D;
+  return (forceBackground ? setBackgroundTensor(mask, 1) : mask) as tf.Tensor2D;
 }

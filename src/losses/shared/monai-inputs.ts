@@ -2,9 +2,9 @@ import { ndarray, type NdArray } from '../../core/ndarray.js';
 
 /**
  * Converts a channels-first array `[N][C][...spatial]` (nested lists, as MONAI's tests write them) to
- * channels-last `[N, P, C]`, P = number of spatial elements. `duplicate` repeats a single channel
- * (C = 1) so that a one-class sigmoid case fits our C >= 2 rule: with sigmoid (or no activation) each
- * class is scored alone, so both columns score MONAI's value and so does their mean.
+ * channels-last `[N, P, C]`, P = number of spatial elements. `duplicate` repeats every channel (C
+ * becomes 2C): with sigmoid (or no activation) each class is scored alone, so both copies score MONAI's
+ * value and so does their mean (the invariance the one-channel rows are also checked under).
  */
 export function channelsLast(nchw: readonly unknown[], duplicate = false): NdArray {
   const images = nchw as unknown[][];
@@ -34,18 +34,23 @@ export function oneHotLast(indices: readonly unknown[], c: number): NdArray {
 
 // The inputs MONAI's tests/losses/test_dice_loss.py and test_tversky_loss.py share, with each
 // channel's spatial block `(H, W)` written flat, row-major.
-/** Logits `(1, 1, 2, 2)`, target `(1, 1, 2, 2)`: channel duplicated to C = 2. */
+/** Logits `(1, 1, 2, 2)`, target `(1, 1, 2, 2)`: one channel, `[1, 4, 1]`. */
 export const single = {
+  yPred: channelsLast([[[1, -1, -1, 1]]]),
+  yTrue: channelsLast([[[1, 0, 1, 1]]]),
+};
+/** {@link single} with the channel duplicated (C = 2). */
+export const singleTwice = {
   yPred: channelsLast([[[1, -1, -1, 1]]], true),
   yTrue: channelsLast([[[1, 0, 1, 1]]], true),
 };
-/** Logits `(2, 1, 2, 2)`, target `(2, 1, 2, 2)`: channel duplicated to C = 2. */
+/** Logits `(2, 1, 2, 2)`, target `(2, 1, 2, 2)`: one channel, `[2, 4, 1]`. */
 export const pair = {
-  yPred: channelsLast([[[1, -1, -1, 1]], [[1, -1, -1, 1]]], true),
-  yTrue: channelsLast([[[1, 1, 1, 1]], [[1, 0, 1, 0]]], true),
+  yPred: channelsLast([[[1, -1, -1, 1]], [[1, -1, -1, 1]]]),
+  yTrue: channelsLast([[[1, 1, 1, 1]], [[1, 0, 1, 0]]]),
 };
-/** Soft target equal to the prediction, `(2, 1, 2, 2)`: channel duplicated to C = 2. */
-export const soft = channelsLast([[[0.3, 0.4, 0.7, 0.9]], [[1, 0.1, 0.5, 0.3]]], true);
+/** Soft target equal to the prediction, `(2, 1, 2, 2)`: one channel, `[2, 4, 1]`. */
+export const soft = channelsLast([[[0.3, 0.4, 0.7, 0.9]], [[1, 0.1, 0.5, 0.3]]]);
 /** Logits `(2, 2, 3)` and index target `(2, 1, 3)` one-hot to C = 2. */
 export const twoClass = {
   yPred: channelsLast([

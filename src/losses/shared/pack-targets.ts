@@ -100,7 +100,7 @@ export function packedLoss(
 ): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
   const loss = getLoss(name);
   const valid = Object.keys(loss.defaults);
-  if (!valid.includes('annotated')) {
+  if (!loss.takesAnnotated) {
     fail('packedLoss', `loss '${name}' has no 'annotated' option; packed targets need a partial-label loss`);
   }
   for (const key of Object.keys(options)) {

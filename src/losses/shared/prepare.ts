@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NdArray } from '../../core/ndarray.js';
-import {
-  checkChoice,
-  checkFinite,
-  checkNumber,
-  checkPair,
-  checkRange,
-  type PairLayout,
-} from '../../core/validate.js';
-import { REDUCTIONS } from '../../core/reduction.js';
+import { checkFinite, checkPair, checkRange, type PairLayout } from '../../core/validate.js';
 import {
   asNdArray,
   asTensor,
@@ -16,7 +8,12 @@ import {
   flattenPixelMask,
   type ArrayInput,
 } from '../../core/tensor-input.js';
-import type { CommonLossOptions } from './options.js';
+
+/** The options the input checks read: whether `yPred` holds logits, and the per-pixel ignore mask. */
+export interface PrepareOptions {
+  readonly fromLogits: boolean;
+  readonly ignoreMask: ArrayInput | null;
+}
 
 /** Validated reference inputs: the layout and, when an ignore mask is given, the valid-pixel weights `[N*P]`. */
 export interface ReferenceInputs {
@@ -25,28 +22,22 @@ export interface ReferenceInputs {
 }
 
 /**
- * Validates a reference loss call: shapes (rank 3 or 4, equal, C >= 2), values (finite; yTrue in [0, 1];
- * yPred in [0, 1] unless `fromLogits`), the common options, and the ignore mask. Returns the layout and the
- * valid-pixel weights `1 - ignoreMask`.
+ * Validates a reference loss call: shapes (rank 3 or 4, equal, C >= `minClasses`), values (finite;
+ * yTrue in [0, 1]; yPred in [0, 1] unless `fromLogits`), and the ignore mask. Returns the layout and the
+ * valid-pixel weights `1 - ignoreMask`. Option values are the spec's to check (`spec.check`).
  */
 export function prepareReference(
   where: string,
   yTrue: NdArray,
   yPred: NdArray,
-  options: CommonLossOptions,
+  options: PrepareOptions,
+  minClasses: 1 | 2 = 2,
 ): ReferenceInputs {
-  const layout = checkPair(where, yTrue.shape, yPred.shape);
-  checkCommonOptions(where, options);
+  const layout = checkPair(where, yTrue.shape, yPred.shape, minClasses);
   checkRange(where, 'yTrue', yTrue.data, 0, 1);
   if (options.fromLogits) checkFinite(where, 'yPred', yPred.data);
   else checkRange(where, 'yPred', yPred.data, 0, 1);
   return { layout, valid: validWeightsReference(where, options.ignoreMask, layout) };
-}
-
-/** Checks `reduction` and `epsilon` (the options every loss has). */
-export function checkCommonOptions(where: string, options: CommonLossOptions): void {
-  checkChoice(where, 'reduction', options.reduction, REDUCTIONS);
-  checkNumber(where, 'epsilon', options.epsilon, 0, 0.5);
 }
 
 function validWeightsReference(
@@ -79,10 +70,10 @@ export function prepareTensor(
   where: string,
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
-  options: CommonLossOptions,
+  options: PrepareOptions,
+  minClasses: 1 | 2 = 2,
 ): TensorInputs {
-  const layout = checkPair(where, yTrue.shape, yPred.shape);
-  checkCommonOptions(where, options);
+  const layout = checkPair(where, yTrue.shape, yPred.shape, minClasses);
   checkTensorValues(where, 'yTrue', yTrue, [0, 1]);
   checkTensorValues(where, 'yPred', yPred, options.fromLogits ? undefined : [0, 1]);
   const shape3: [number, number, number] = [layout.n, layout.p, layout.c];

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { fail } from '../../core/errors.js';
 import type { NdArray } from '../../core/ndarray.js';
-import { checkChoice, checkNumber, type PairLayout } from '../../core/validate.js';
-import { COMMON_DEFAULTS, type CommonLossOptions } from '../shared/options.js';
-import { annotatedReference, annotatedTensor } from '../shared/annotated.js';
-import { prepareReference, prepareTensor } from '../shared/prepare.js';
+import { resolveOptions, type PairLayout } from '../../core/validate.js';
+import { annotatedReference, annotatedTensor } from './annotated.js';
+import { prepareReference, prepareTensor } from './prepare.js';
 import {
   reduceRegionReference,
   reduceRegionTensor,
@@ -13,8 +11,9 @@ import {
   tverskyIndexReference,
   tverskyIndexTensor,
   type TverskyParams,
-} from '../shared/region-stats.js';
-import type { RegionLossOptions } from './spec.js';
+} from './region-stats.js';
+import { regionActivation, type RegionLossOptions } from './region-options.js';
+import type { LossSpec } from './spec.js';
 
 /** The options the region plumbing reads (every region loss has at least these). */
 export type RegionCoreOptions = Pick<
@@ -22,61 +21,25 @@ export type RegionCoreOptions = Pick<
   'reduction' | 'includeBackground' | 'squaredPred' | 'smoothNr' | 'smoothDr' | 'batch' | 'classWeights'
 >;
 
-/** The common options in the shape `prepareReference`/`prepareTensor` expect (region losses have no epsilon). */
-export function asCommon(
-  opts: Pick<RegionLossOptions, 'fromLogits' | 'reduction' | 'ignoreMask'>,
-): CommonLossOptions {
-  return {
-    fromLogits: opts.fromLogits,
-    reduction: opts.reduction,
-    epsilon: COMMON_DEFAULTS.epsilon,
-    ignoreMask: opts.ignoreMask,
-  };
-}
-
 /**
- * Checks the region options against the layout: `activation` (sigmoid only with `fromLogits`), the
- * smoothing terms (finite, >= 0), and `classWeights` (`C` finite non-negative numbers).
+ * The Tversky parameters of Dice: `(2 I + s_nr) / (G + P + s_dr) = (tp + s_nr/2) / (tp + fp/2 + fn/2 + s_dr/2)`;
+ * with `jaccard`, `(2 I + s_nr) / (2 (G + P - I) + s_dr) = (tp + s_nr/2) / (tp + fp + fn + s_dr/2)`.
  */
-export function checkRegionOptions(
-  where: string,
-  opts: RegionCoreOptions & Partial<Pick<RegionLossOptions, 'activation' | 'fromLogits'>>,
-  c: number,
-): void {
-  if (opts.activation !== undefined) {
-    checkChoice(where, 'activation', opts.activation, ['softmax', 'sigmoid']);
-    if (opts.activation === 'sigmoid' && opts.fromLogits !== true) {
-      fail(where, `option 'activation' is 'sigmoid' but fromLogits is false; expected fromLogits: true`);
-    }
-  }
-  checkNumber(where, 'smoothNr', opts.smoothNr, 0, Number.MAX_VALUE);
-  checkNumber(where, 'smoothDr', opts.smoothDr, 0, Number.MAX_VALUE);
-  const w = opts.classWeights;
-  if (w !== null) {
-    if (!Array.isArray(w) || w.length !== c) {
-      fail(
-        where,
-        `option 'classWeights' has ${Array.isArray(w) ? w.length : typeof w} entries; expected ${c}`,
-      );
-    }
-    w.forEach((v, k) => {
-      if (!(Number.isFinite(v) && v >= 0))
-        fail(where, `option 'classWeights' has ${v} at ${k}; expected finite numbers >= 0`);
-    });
-  }
+export function diceParams(opts: { jaccard: boolean; smoothNr: number; smoothDr: number }): TverskyParams {
+  const w = opts.jaccard ? 1 : 0.5;
+  return { alpha: w, beta: w, smoothNr: opts.smoothNr / 2, smoothDr: opts.smoothDr / 2 };
 }
 
 /**
- * Probabilities from `yPred` `[N * P * C]`: unchanged without `fromLogits`; else softmax over classes,
+ * Probabilities from `yPred` `[N * P * C]`: unchanged for `'none'`; softmax over classes,
  * `p_c = exp(z_c - m) / sum_k exp(z_k - m)` with `m = max_k z_k`, or sigmoid per class `1 / (1 + e^-z)`.
  */
 export function probabilitiesReference(
   pred: Float32Array,
   layout: PairLayout,
-  fromLogits: boolean,
-  activation: 'softmax' | 'sigmoid',
+  activation: 'softmax' | 'sigmoid' | 'none',
 ): Float32Array {
-  if (!fromLogits) return pred;
+  if (activation === 'none') return pred;
   const out = new Float32Array(pred.length);
   const { c } = layout;
   if (activation === 'sigmoid') {
@@ -96,10 +59,9 @@ export function probabilitiesReference(
 /** The twin of {@link probabilitiesReference}: `tf.softmax` (stable) or `tf.sigmoid` over `[N, P, C]`. */
 export function probabilitiesTensor(
   p3: tf.Tensor3D,
-  fromLogits: boolean,
-  activation: 'softmax' | 'sigmoid',
+  activation: 'softmax' | 'sigmoid' | 'none',
 ): tf.Tensor3D {
-  if (!fromLogits) return p3;
+  if (activation === 'none') return p3;
   return (activation === 'sigmoid' ? tf.sigmoid(p3) : tf.softmax(p3)) as tf.Tensor3D;
 }
 
@@ -176,36 +138,49 @@ export function regionCoreTensor(
   return reduceRegionTensor(where, losses, weights as tf.Tensor2D, opts.reduction);
 }
 
-/** Validates and runs a Dice-family loss over typed arrays (reference of dice, jaccard, tversky). */
-export function regionLossReference(
-  where: string,
+/**
+ * Resolves, validates and runs a Dice-family loss over typed arrays (reference of dice, jaccard,
+ * tversky): `params` turns the resolved options into the Tversky parameters.
+ */
+export function regionLossReference<O extends RegionLossOptions>(
+  spec: LossSpec<O>,
   yTrue: NdArray,
   yPred: NdArray,
-  opts: RegionLossOptions,
-  params: TverskyParams,
+  options: Partial<O> | undefined,
+  params: (opts: O) => TverskyParams,
 ): NdArray {
-  const { layout, valid } = prepareReference(where, yTrue, yPred, asCommon(opts));
-  checkRegionOptions(where, opts, layout.c);
+  const where = spec.name;
+  const opts = resolveOptions(where, options, spec.defaults);
+  const { layout, valid } = prepareReference(where, yTrue, yPred, opts, spec.minClasses);
+  spec.check(opts, layout.c);
+  const { mode, activation } = regionActivation(where, opts, layout.c);
   const annotated =
-    opts.annotated === null ? undefined : annotatedReference(where, opts.annotated, yTrue, layout);
-  const p = probabilitiesReference(yPred.data, layout, opts.fromLogits, opts.activation);
-  return regionCoreReference(where, yTrue.data, p, layout, { valid, annotated }, opts, params);
+    opts.annotated === null
+      ? undefined
+      : annotatedReference(where, opts.annotated, yTrue, layout, mode === 'multiclass');
+  const p = probabilitiesReference(yPred.data, layout, activation);
+  return regionCoreReference(where, yTrue.data, p, layout, { valid, annotated }, opts, params(opts));
 }
 
-/** Validates and runs a Dice-family loss on tensors (tensor twin of {@link regionLossReference}). */
-export function regionLossTensor(
-  where: string,
+/** The tensor twin of {@link regionLossReference}. */
+export function regionLossTensor<O extends RegionLossOptions>(
+  spec: LossSpec<O>,
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
-  opts: RegionLossOptions,
-  params: TverskyParams,
+  options: Partial<O> | undefined,
+  params: (opts: O) => TverskyParams,
 ): tf.Tensor {
+  const where = spec.name;
+  const opts = resolveOptions(where, options, spec.defaults);
   return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, asCommon(opts));
-    checkRegionOptions(where, opts, layout.c);
+    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts, spec.minClasses);
+    spec.check(opts, layout.c);
+    const { mode, activation } = regionActivation(where, opts, layout.c);
     const annotated =
-      opts.annotated === null ? undefined : annotatedTensor(where, opts.annotated, y3, layout);
-    const probs = probabilitiesTensor(p3, opts.fromLogits, opts.activation);
-    return regionCoreTensor(where, y3, probs, { valid, annotated }, opts, params);
+      opts.annotated === null
+        ? undefined
+        : annotatedTensor(where, opts.annotated, y3, layout, mode === 'multiclass');
+    const probs = probabilitiesTensor(p3, activation);
+    return regionCoreTensor(where, y3, probs, { valid, annotated }, opts, params(opts));
   });
 }

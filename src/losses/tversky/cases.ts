@@ -1,5 +1,5 @@
 import { ndarray } from '../../core/ndarray.js';
-import { exact, pair, single, soft, twoClass } from '../dice/monai-inputs.js';
+import { exact, pair, single, soft, twoClass } from '../shared/monai-inputs.js';
 
 const MONAI = 'MONAI tests/losses/test_tversky_loss.py';
 const sigmoid = { fromLogits: true, activation: 'sigmoid' };

@@ -1,15 +1,6 @@
 import type { NdArray } from '../../core/ndarray.js';
-import { checkNumber, resolveOptions } from '../../core/validate.js';
-import type { TverskyParams } from '../shared/region-stats.js';
-import { regionLossReference } from '../dice/region.js';
-import { tverskySpec, type TverskyOptions } from './spec.js';
-
-/** Checks `alpha` and `beta` (finite, >= 0) and returns the Tversky parameters. */
-export function tverskyParams(opts: TverskyOptions): TverskyParams {
-  checkNumber(tverskySpec.name, 'alpha', opts.alpha, 0, Number.MAX_VALUE);
-  checkNumber(tverskySpec.name, 'beta', opts.beta, 0, Number.MAX_VALUE);
-  return { alpha: opts.alpha, beta: opts.beta, smoothNr: opts.smoothNr, smoothDr: opts.smoothDr };
-}
+import { regionLossReference } from '../shared/region.js';
+import { tverskyParams, tverskySpec, type TverskyOptions } from './spec.js';
 
 /**
  * Tversky loss over typed arrays; the oracle of {@link tversky}.
@@ -27,7 +18,5 @@ export function tverskyParams(opts: TverskyOptions): TverskyParams {
  * @see Salehi, Erdogmus & Gholipour, MLMI 2017; MONAI `TverskyLoss`.
  */
 export function tverskyReference(yTrue: NdArray, yPred: NdArray, options?: Partial<TverskyOptions>): NdArray {
-  const where = tverskySpec.name;
-  const opts = resolveOptions(where, options, tverskySpec.defaults);
-  return regionLossReference(where, yTrue, yPred, opts, tverskyParams(opts));
+  return regionLossReference(tverskySpec, yTrue, yPred, options, tverskyParams);
 }

@@ -1,8 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { resolveOptions } from '../../core/validate.js';
-import { regionLossTensor } from '../dice/region.js';
-import { tverskyParams } from './reference.js';
-import { tverskySpec, type TverskyOptions } from './spec.js';
+import { regionLossTensor } from '../shared/region.js';
+import { tverskyParams, tverskySpec, type TverskyOptions } from './spec.js';
 
 /**
  * Tversky loss as a differentiable tfjs function.
@@ -19,7 +17,5 @@ import { tverskySpec, type TverskyOptions } from './spec.js';
  * @see Salehi, Erdogmus & Gholipour, MLMI 2017; MONAI `TverskyLoss`.
  */
 export function tversky(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<TverskyOptions>): tf.Tensor {
-  const where = tverskySpec.name;
-  const opts = resolveOptions(where, options, tverskySpec.defaults);
-  return regionLossTensor(where, yTrue, yPred, opts, tverskyParams(opts));
+  return regionLossTensor(tverskySpec, yTrue, yPred, options, tverskyParams);
 }

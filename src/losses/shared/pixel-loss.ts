@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { ndarray, type NdArray } from '../../core/ndarray.js';
+import { reduceReference, reduceTensor, type Reduction } from '../../core/reduction.js';
+import { resolveOptions, type PairLayout } from '../../core/validate.js';
+import type { ArrayInput } from '../../core/tensor-input.js';
+import { prepareReference, prepareTensor } from './prepare.js';
+import type { LossSpec } from './spec.js';
+
+/** The options every per-pixel loss has. */
+export interface PixelLossOptions {
+  fromLogits: boolean;
+  reduction: Reduction;
+  ignoreMask: ArrayInput | null;
+}
+
+/** What the body of a per-pixel reference loss sees: resolved, checked options and validated inputs. */
+export interface PixelReferenceInputs<O> {
+  readonly opts: O;
+  readonly layout: PairLayout;
+  readonly yTrue: NdArray;
+  readonly yPred: NdArray;
+}
+
+/**
+ * The body's result: the per-pixel map `[N * P]`, and optionally the per-pixel weights `[N * P]` the
+ * mean divides by (`sum_i v_i map_i / sum_i v_i d_i`; the valid-pixel count `sum_i v_i` without them).
+ */
+export interface PixelReferenceResult {
+  readonly map: Float32Array;
+  readonly denom?: Float32Array;
+}
+
+/**
+ * The shared prologue and epilogue of the per-pixel reference losses: resolve the options against the
+ * spec's defaults, validate shapes, values and the ignore mask, run `spec.check`, call `body` for the
+ * map, then zero the ignored pixels (`v_i = 1 - ignoreMask_i`) and reduce:
+ *   `none` = `v * map` (shape `[N, H, W]` / `[N, P]`), `sum` = `sum_i v_i map_i`,
+ *   `mean` = `sum_i v_i map_i / sum_i v_i d_i` (`d = 1` without `denom`; 0 when the denominator is 0).
+ *
+ * @example
+ * ```ts
+ * // a loss whose map is -log p of channel 1:
+ * pixelLossReference(spec, yTrue, yPred, options, ({ yPred, layout }) => ({
+ *   map: Float32Array.from({ length: layout.n * layout.p }, (_, i) => -Math.log(yPred.data[2 * i + 1])),
+ * }));
+ * ```
+ */
+export function pixelLossReference<O extends PixelLossOptions>(
+  spec: LossSpec<O>,
+  yTrue: NdArray,
+  yPred: NdArray,
+  options: Partial<O> | undefined,
+  body: (inputs: PixelReferenceInputs<O>) => PixelReferenceResult,
+): NdArray {
+  const where = spec.name;
+  const opts = resolveOptions(where, options, spec.defaults);
+  const { layout, valid } = prepareReference(where, yTrue, yPred, opts, spec.minClasses);
+  spec.check(opts, layout.c);
+  const { map, denom } = body({ opts, layout, yTrue, yPred });
+  if (valid !== undefined) {
+    for (let i = 0; i < valid.length; i++) map[i] *= valid[i];
+    if (denom !== undefined) for (let i = 0; i < valid.length; i++) denom[i] *= valid[i];
+  }
+  return reduceReference(where, ndarray(map, layout.mapShape), opts.reduction, denom ?? valid);
+}
+
+/** What the body of a per-pixel tensor loss sees: `[N, P, C]` views of both inputs (float32). */
+export interface PixelTensorInputs<O> {
+  readonly opts: O;
+  readonly layout: PairLayout;
+  readonly y3: tf.Tensor3D;
+  readonly p3: tf.Tensor3D;
+}
+
+/** The tensor body's result: the map `[N, P]` and optionally the mean's per-pixel weights `[N, P]`. */
+export interface PixelTensorResult {
+  readonly map: tf.Tensor;
+  readonly denom?: tf.Tensor;
+}
+
+/**
+ * The tensor twin of {@link pixelLossReference}: the same prologue (checks with one small download
+ * per input), `body` inside `tf.tidy`, then the ignore mask (a multiply, so ignored pixels get exactly
+ * zero gradient) and {@link reduceTensor}. The weights are constants.
+ */
+export function pixelLossTensor<O extends PixelLossOptions>(
+  spec: LossSpec<O>,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  options: Partial<O> | undefined,
+  body: (inputs: PixelTensorInputs<O>) => PixelTensorResult,
+): tf.Tensor {
+  const where = spec.name;
+  const opts = resolveOptions(where, options, spec.defaults);
+  return tf.tidy(() => {
+    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts, spec.minClasses);
+    spec.check(opts, layout.c);
+    let { map, denom } = body({ opts, layout, y3, p3 });
+    if (valid !== undefined) {
+      map = tf.mul(map, valid);
+      if (denom !== undefined) denom = tf.mul(denom, valid);
+    }
+    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, denom ?? valid);
+  });
+}

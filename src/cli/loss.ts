@@ -27,7 +27,7 @@ export const lossCommand = defineCommand({
     'from-logits': { type: 'boolean', description: 'y-pred holds logits' },
     reduction: {
       type: 'string',
-      description: 'mean | sum | none (default: the options\' reduction, else mean)',
+      description: "mean | sum | none (default: the options' reduction, else mean)",
     },
     options: { type: 'string', description: 'JSON object of loss options, e.g. \'{"epsilon":1e-7}\'' },
     out: { type: 'string', description: 'write the per-pixel loss map (reduction none) to this .npy' },

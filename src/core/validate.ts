@@ -54,7 +54,10 @@ export function checkPair(
       minClasses === 2 && c === 1
         ? ' (for one-channel binary outputs use binary-crossentropy, dice, jaccard, tversky or focal)'
         : '';
-    fail(where, `yPred has ${c} class(es) (shape ${formatShape(yPredShape)}); expected at least ${minClasses}${hint}`);
+    fail(
+      where,
+      `yPred has ${c} class(es) (shape ${formatShape(yPredShape)}); expected at least ${minClasses}${hint}`,
+    );
   }
   const n = yPredShape[0];
   const mapShape = yPredShape.slice(0, -1);

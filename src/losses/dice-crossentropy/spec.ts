@@ -109,4 +109,3 @@ export function asOwnError<T>(where: string, run: () => T): T {
     throw err;
   }
 }
-

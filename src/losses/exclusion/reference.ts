@@ -2,7 +2,11 @@ import type { NdArray } from '../../core/ndarray.js';
 import { resolveOptions } from '../../core/validate.js';
 import { annotatedReference } from '../shared/annotated.js';
 import { prepareReference } from '../shared/prepare.js';
-import { reduceRegionReference, regionStatsReference, tverskyIndexReference } from '../shared/region-stats.js';
+import {
+  reduceRegionReference,
+  regionStatsReference,
+  tverskyIndexReference,
+} from '../shared/region-stats.js';
 import { probabilitiesReference } from '../shared/region.js';
 import { exclusionParams, exclusionSpec, type ExclusionOptions } from './spec.js';
 

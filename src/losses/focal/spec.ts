@@ -109,7 +109,8 @@ export const focalSpec: LossSpec<FocalOptions> = {
     checkClassWeights(where, options.classWeights, classes);
     checkAnnotatedForm(where, options.annotated, true);
     if (options.mode !== null && !MODES.includes(options.mode)) resolveMode(where, options.mode, 2);
-    const mode = classes === undefined ? (options.mode ?? 'multiclass') : resolveMode(where, options.mode, classes);
+    const mode =
+      classes === undefined ? (options.mode ?? 'multiclass') : resolveMode(where, options.mode, classes);
     if (options.useSoftmax && mode !== 'multiclass') {
       const why = classes === 1 ? 'yPred has 1 channel' : `the mode is '${mode}'`;
       fail(where, `option 'useSoftmax' is true but ${why}; a softmax needs multiclass outputs`);

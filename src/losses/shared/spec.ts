@@ -82,7 +82,10 @@ export function checkAnnotatedForm(where: string, annotated: unknown, nullable: 
   if (annotated === 'infer') return;
   if (annotated !== null && typeof annotated === 'object') return;
   const shown = typeof annotated === 'string' ? `'${annotated}'` : JSON.stringify(annotated);
-  fail(where, `option 'annotated' is ${shown}; expected 'infer'${nullable ? ', null' : ''} or an [N, C] mask`);
+  fail(
+    where,
+    `option 'annotated' is ${shown}; expected 'infer'${nullable ? ', null' : ''} or an [N, C] mask`,
+  );
 }
 
 /**

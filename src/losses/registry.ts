@@ -13,6 +13,8 @@ import * as tversky from './tversky/index.js';
 import * as marginalDice from './marginal-dice/index.js';
 import * as exclusion from './exclusion/index.js';
 import * as diceCrossEntropy from './dice-crossentropy/index.js';
+import * as binaryCrossEntropy from './binary-crossentropy/index.js';
+import * as multilabelPartial from './multilabel-partial/index.js';
 
 /** Options of a registered loss: a plain object whose keys are listed by `defaults`. */
 export type LossOptions = Record<string, unknown>;
@@ -74,6 +76,8 @@ const ENTRIES: readonly LossEntry[] = [
   entry(marginalDice),
   entry(exclusion),
   entry(diceCrossEntropy),
+  entry(binaryCrossEntropy),
+  entry(multilabelPartial),
 ];
 
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -280,3 +280,66 @@ export async function fitTwoPixelModel(
   model.dispose();
   return history.history.loss as number[];
 }
+
+/** Random multi-hot targets `[N, P, C]` (each entry 1 with probability 0.4; classes may overlap). */
+export function randomMultiHot(seed: number, n: number, p: number, c: number): NdArray {
+  const r = rng(seed);
+  return ndarray(
+    Array.from({ length: n * p * c }, () => (r() < 0.4 ? 1 : 0)),
+    [n, p, c],
+  );
+}
+
+/**
+ * Sigmoid-output checks of a loss on multi-hot targets with `c` channels (1 = binary): seeded
+ * reference/tensor parity on logits (or probabilities `sigmoid(z)`), and the finite-difference gradient
+ * of the reference (`reduction: 'sum'`) against `tf.grad` of the tensor version. Logits are drawn in
+ * `[-3, 3]`.
+ */
+export function checkSigmoidOutputs(
+  lossName: string,
+  c: number,
+  options: LossOptions,
+  seed = 31,
+  h = 1e-3,
+  tol = 2e-3,
+): void {
+  const loss = getLoss(lossName);
+  test(`${lossName}: ${c} sigmoid channel(s), parity and finite-difference gradient, ${JSON.stringify(options)}`, () => {
+    const [n, p] = [3, 5];
+    const yTrue = randomMultiHot(seed, n, p, c);
+    const r = rng(seed + 1);
+    const z = Float32Array.from({ length: n * p * c }, () => 6 * r() - 3);
+    const yPred =
+      options.fromLogits === true
+        ? ndarray(z, [n, p, c])
+        : ndarray(
+            z.map((v) => 1 / (1 + Math.exp(-v))),
+            [n, p, c],
+          );
+    const ref = loss.reference(yTrue, yPred, options);
+    const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), options).dataSync());
+    assertAllClose(out, ref.data, 1e-5, 'reference = tensor');
+    const opts = { ...options, reduction: 'sum' };
+    const grad = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, opts))(tensorOf(yPred))
+        .dataSync(),
+    );
+    const fd = new Float64Array(yPred.data.length);
+    for (let i = 0; i < fd.length; i++) {
+      const plus = Float32Array.from(yPred.data);
+      const minus = Float32Array.from(yPred.data);
+      plus[i] += h;
+      minus[i] -= h;
+      const fPlus = loss.reference(yTrue, ndarray(plus, yPred.shape), opts).data[0];
+      const fMinus = loss.reference(yTrue, ndarray(minus, yPred.shape), opts).data[0];
+      fd[i] = (fPlus - fMinus) / (2 * h);
+    }
+    assertAllClose(grad, fd, tol, 'gradient');
+    assert.ok(
+      fd.some((v) => Math.abs(v) > 0.05),
+      'the gradient is not trivially zero',
+    );
+  });
+}

@@ -79,3 +79,32 @@ test('segloss train: a bad option value fails before the run folder is written',
   assert.match(r.err, /segloss: focal: option 'gamma' is -1; expected a number in \[0, 100\]/);
   assert.equal(existsSync(join(out, 'config.json')), false);
 });
+
+test('every loss takes one-channel inputs or refuses them naming the losses that do', () => {
+  const y = ndarray([1, 0, 1, 1], [1, 4, 1]);
+  const p = ndarray([0.8, 0.3, 0.6, 0.9], [1, 4, 1]);
+  const takes: string[] = [];
+  for (const l of listLosses()) {
+    if (l.minClasses === 1) {
+      const v = l.reference(y, p).data[0];
+      assert.ok(Number.isFinite(v) && v > 0, `${l.name} on one channel: ${v}`);
+      takes.push(l.name);
+    } else {
+      assert.throws(
+        () => l.reference(y, p),
+        new RegExp(
+          `^segloss: ${l.name}: yPred has 1 class\\(es\\) \\(shape \\[1,4,1\\]\\); expected at least 2 ` +
+            '\\(for one-channel binary outputs use binary-crossentropy',
+        ),
+      );
+    }
+  }
+  assert.deepEqual(takes, [
+    'focal',
+    'dice',
+    'jaccard',
+    'tversky',
+    'binary-crossentropy',
+    'multilabel-partial',
+  ]);
+});

@@ -1,5 +1,5 @@
 import { ndarray } from '../../core/ndarray.js';
-import { exact, pair, single, soft, twoClass } from '../shared/monai-inputs.js';
+import { exact, pair, single, singleTwice, soft, twoClass } from '../shared/monai-inputs.js';
 
 const MONAI = 'MONAI tests/losses/test_dice_loss.py';
 // Hand example: y = [[1, 0], [0, 1]], p = [[0.8, 0.2], [0.4, 0.6]] (one image, two pixels).
@@ -16,14 +16,28 @@ export const diceCases = [
     options: { fromLogits: true, activation: 'sigmoid', smoothNr: 1e-6, smoothDr: 1e-6 },
     ...single,
     expected: 0.307576,
-    source: `${MONAI}, case 0 (channel duplicated)`,
+    source: `${MONAI}, case 0, one channel`,
+  },
+  {
+    name: 'the same channel twice scores the same (each sigmoid channel alone)',
+    options: { fromLogits: true, activation: 'sigmoid', smoothNr: 1e-6, smoothDr: 1e-6 },
+    ...singleTwice,
+    expected: 0.307576,
+    source: `${MONAI}, case 0, channel duplicated to C = 2`,
+  },
+  {
+    name: 'one channel from logits: mode binary, sigmoid inferred',
+    options: { fromLogits: true, smoothNr: 1e-6, smoothDr: 1e-6, reduction: 'none' },
+    ...single,
+    expected: [0.307576],
+    source: `${MONAI}, case 0, one channel, activation and mode inferred ([N, C] = [1, 1] map)`,
   },
   {
     name: 'sigmoid, smooth 1e-4, (2,1,2,2)',
     options: { fromLogits: true, activation: 'sigmoid', smoothNr: 1e-4, smoothDr: 1e-4 },
     ...pair,
     expected: 0.416657,
-    source: `${MONAI}, case 1 (channel duplicated)`,
+    source: `${MONAI}, case 1, one channel`,
   },
   {
     name: 'soft target equal to the prediction',
@@ -31,7 +45,7 @@ export const diceCases = [
     yTrue: soft,
     yPred: soft,
     expected: 0.307773,
-    source: `${MONAI}, case 3 (soft_label=False is our formula; channel duplicated)`,
+    source: `${MONAI}, case 3 (soft_label=False is our formula, one channel)`,
   },
   {
     name: 'exact match without background, no smoothing',
@@ -73,14 +87,14 @@ export const diceCases = [
     options: { fromLogits: true, activation: 'sigmoid', squaredPred: true },
     ...single,
     expected: 0.178337,
-    source: `${MONAI}, case 9 (channel duplicated)`,
+    source: `${MONAI}, case 9, one channel`,
   },
   {
     name: 'jaccard, default smoothing',
     options: { fromLogits: true, activation: 'sigmoid', jaccard: true },
     ...single,
     expected: 0.470451,
-    source: `${MONAI}, case 10 (channel duplicated)`,
+    source: `${MONAI}, case 10, one channel`,
   },
   {
     name: 'two pixels, no smoothing',
@@ -145,6 +159,22 @@ export const diceCases = [
     yPred: ndarray([0.5, 0.5, 0.5, 0.5], [1, 2, 2]),
     expected: [1 - 2 / 3, 0],
     source: 'hand: class 1 absent, weight 0; bg 1 - 2*1/(2 + 1)',
+  },
+  {
+    name: 'multilabel: channel 0 follows the annotated mask (not forced in as background)',
+    options: { ...exactly, mode: 'multilabel', annotated: ndarray([0, 1], [1, 2]) },
+    yTrue: y,
+    yPred: p,
+    expected: fg,
+    source: 'hand: only class 1 counts; in multiclass mode class 0 would be forced in',
+  },
+  {
+    name: 'binary, two images, probabilities',
+    options: { ...exactly, reduction: 'none' },
+    yTrue: ndarray([1, 0, 0, 1], [2, 2, 1]),
+    yPred: ndarray([0.8, 0.4, 0.2, 0.6], [2, 2, 1]),
+    expected: [1 - 1.6 / 2.2, 1 - 1.2 / 1.8],
+    source: 'hand: per image 1 - 2 I / (G + P)',
   },
   {
     name: 'batch: statistics summed over images first, map [1, C]',

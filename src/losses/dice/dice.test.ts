@@ -14,6 +14,7 @@ import {
   checkRandomParityWith,
   randomOneHot,
   randomPredictions,
+  checkSigmoidOutputs,
   runCaseTable,
 } from '../../../test/helpers/loss-harness.js';
 
@@ -41,6 +42,11 @@ checkGradient('dice', { fromLogits: true });
 checkGradient('dice', { fromLogits: true, activation: 'sigmoid', squaredPred: true });
 checkGradient('dice', { batch: true, jaccard: true });
 checkGradient('dice', { annotated: 'infer', includeBackground: false, fromLogits: true });
+checkSigmoidOutputs('dice', 1, { fromLogits: true });
+checkSigmoidOutputs('dice', 1, { batch: true, squaredPred: true });
+checkSigmoidOutputs('dice', 3, { fromLogits: true, mode: 'multilabel', annotated: 'infer' });
+checkSigmoidOutputs('jaccard', 1, { fromLogits: true });
+checkSigmoidOutputs('tversky', 1, { fromLogits: true, alpha: 0.3, beta: 0.7 });
 checkIgnoredPixels('dice', {});
 checkIgnoredPixels('dice', { fromLogits: true, batch: true });
 
@@ -98,6 +104,41 @@ const badInputs: Array<[string, () => unknown, RegExp]> = [
     'unknown activation',
     () => diceReference(y, p, { activation: 'tanh' as never }),
     /'activation' is "tanh"/,
+  ],
+  [
+    'softmax on one channel',
+    () =>
+      diceReference(ndarray([1, 0], [1, 2, 1]), ndarray([2, -1], [1, 2, 1]), {
+        fromLogits: true,
+        activation: 'softmax',
+      }),
+    /option 'activation' is 'softmax' but yPred has 1 channel \(a softmax over it is 1 everywhere\)/,
+  ],
+  [
+    'softmax in multilabel mode',
+    () => diceReference(y, p, { fromLogits: true, activation: 'softmax', mode: 'multilabel' }),
+    /option 'activation' is 'softmax' but the mode is 'multilabel'/,
+  ],
+  [
+    'binary mode with two channels',
+    () => diceReference(y, p, { mode: 'binary' }),
+    /option 'mode' is 'binary' but yPred has 2 channels/,
+  ],
+  [
+    'multiclass mode with one channel',
+    () => diceReference(ndarray([1, 0], [1, 2, 1]), ndarray([0.7, 0.1], [1, 2, 1]), { mode: 'multiclass' }),
+    /option 'mode' is 'multiclass' but yPred has 1 channel/,
+  ],
+  [
+    'includeBackground false with one channel',
+    () =>
+      diceReference(ndarray([1, 0], [1, 2, 1]), ndarray([0.7, 0.1], [1, 2, 1]), { includeBackground: false }),
+    /option 'includeBackground' is false but yPred has 1 channel/,
+  ],
+  [
+    'unknown mode',
+    () => diceReference(y, p, { mode: 'multi' as never }),
+    /option 'mode' is "multi"; expected one of multiclass, multilabel, binary/,
   ],
   ['negative smoothing', () => diceReference(y, p, { smoothNr: -1 }), /'smoothNr' is -1/],
   [

@@ -16,10 +16,48 @@ function channelMean(perChannel: number[][][]): number[] {
   return out;
 }
 
-const p8 = -Math.log(0.8); // BCE of p = 0.8 on a positive, or p = 0.2 on a negative
+const p8 = -Math.log(0.8);
+const KERAS = 'Keras 3 keras/src/losses/losses.py, BinaryFocalCrossentropy docstring';
+// Keras' docstring inputs: four samples of one channel, as one image of four pixels.
+const kerasTrue = ndarray([0, 1, 0, 0], [1, 4, 1]);
+const kerasLogits = ndarray([-18.6, 0.51, 2.94, -12.8], [1, 4, 1]); // BCE of p = 0.8 on a positive, or p = 0.2 on a negative
 
 /** The focal case table, run by both implementations. */
 export const focalCases = [
+  {
+    name: 'Keras: one channel from logits, gamma 2',
+    options: { fromLogits: true },
+    yTrue: kerasTrue,
+    yPred: kerasLogits,
+    expected: 0.691,
+    source: `${KERAS}: BinaryFocalCrossentropy(gamma=2, from_logits=True) -> 0.691 (3 digits)`,
+    tolerance: 5e-4,
+  },
+  {
+    name: 'Keras: one channel, class balancing alpha 0.25',
+    options: { fromLogits: true, alpha: 0.25 },
+    yTrue: kerasTrue,
+    yPred: kerasLogits,
+    expected: 0.51,
+    source: `${KERAS}: apply_class_balancing=True (alpha 0.25), gamma 2 -> 0.51 (2 digits)`,
+    tolerance: 5e-3,
+  },
+  {
+    name: 'one channel, probabilities: t = [1, 0], p = [0.8, 0.3]',
+    options: { reduction: 'none' },
+    yTrue: ndarray([1, 0], [1, 2, 1]),
+    yPred: ndarray([0.8, 0.3], [1, 2, 1]),
+    expected: [0.04 * p8, 0.09 * -Math.log(0.7)],
+    source: 'hand: (1 - p_t)^2 (-log p_t) per pixel',
+  },
+  {
+    name: 'multilabel: channel 0 follows the annotated mask',
+    options: { mode: 'multilabel', annotated: ndarray([0, 1], [1, 2]) },
+    yTrue: ndarray([1, 0], [1, 1, 2]),
+    yPred: ndarray([0.8, 0.1], [1, 1, 2]),
+    expected: 0.01 * -Math.log(0.9),
+    source: 'hand: only channel 1 kept: 0.1^2 (-log 0.9); multiclass would keep channel 0 too',
+  },
   {
     name: 'MONAI: sigmoid, gamma 2, mean',
     options: { fromLogits: true },

@@ -13,6 +13,7 @@ import {
   checkRandomParityWith,
   randomOneHot,
   randomPredictions,
+  checkSigmoidOutputs,
   runCaseTable,
 } from '../../../test/helpers/loss-harness.js';
 
@@ -37,6 +38,9 @@ checkGradient('focal', { fromLogits: true, alpha: 0.25 });
 checkGradient('focal', { useSoftmax: true, fromLogits: true });
 checkGradient('focal', { useSoftmax: true, gamma: 1.5, classWeights: [1, 2, 0.5] });
 checkGradient('focal', { annotated: 'infer', includeBackground: false, fromLogits: true });
+checkSigmoidOutputs('focal', 1, { fromLogits: true });
+checkSigmoidOutputs('focal', 1, { alpha: 0.25, gamma: 1.5 });
+checkSigmoidOutputs('focal', 3, { fromLogits: true, mode: 'multilabel', annotated: 'infer' });
 checkIgnoreContract('focal', {});
 checkIgnoreContract('focal', { fromLogits: true, useSoftmax: true, annotated: 'infer' });
 
@@ -135,6 +139,16 @@ const badInputs: Array<[string, () => unknown, RegExp]> = [
     'useSoftmax as a string',
     () => focalReference(y, p, { useSoftmax: 'yes' as never }),
     /'useSoftmax' must be a boolean/,
+  ],
+  [
+    'useSoftmax with one channel',
+    () => focalReference(ndarray([1], [1, 1, 1]), ndarray([0.7], [1, 1, 1]), { useSoftmax: true }),
+    /option 'useSoftmax' is true but yPred has 1 channel/,
+  ],
+  [
+    'useSoftmax in multilabel mode',
+    () => focalReference(y, p, { useSoftmax: true, mode: 'multilabel' }),
+    /option 'useSoftmax' is true but the mode is 'multilabel'/,
   ],
   [
     'annotated shape',

@@ -8,7 +8,7 @@ export const jaccardCases = [
     options: { fromLogits: true, activation: 'sigmoid' },
     ...single,
     expected: 0.470451,
-    source: 'MONAI tests/losses/test_dice_loss.py, case 10 (jaccard=True; channel duplicated)',
+    source: 'MONAI tests/losses/test_dice_loss.py, case 10 (jaccard=True), one channel',
   },
   {
     name: 'two pixels, no smoothing',

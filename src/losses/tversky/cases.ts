@@ -11,14 +11,14 @@ export const tverskyCases = [
     options: { ...sigmoid, smoothNr: 1e-6, smoothDr: 1e-6 },
     ...single,
     expected: 0.307576,
-    source: `${MONAI}, case 0 (channel duplicated)`,
+    source: `${MONAI}, case 0, one channel`,
   },
   {
     name: 'sigmoid, smooth 1e-4, (2,1,2,2)',
     options: { ...sigmoid, smoothNr: 1e-4, smoothDr: 1e-4 },
     ...pair,
     expected: 0.416657,
-    source: `${MONAI}, case 1 (channel duplicated)`,
+    source: `${MONAI}, case 1, one channel`,
   },
   {
     name: 'soft target equal to the prediction',
@@ -26,7 +26,7 @@ export const tverskyCases = [
     yTrue: soft,
     yPred: soft,
     expected: 0.307773,
-    source: `${MONAI}, case 3 (soft_label=False; channel duplicated)`,
+    source: `${MONAI}, case 3 (soft_label=False, one channel)`,
   },
   {
     name: 'exact match without background, no smoothing',
@@ -93,7 +93,7 @@ export const tverskyCases = [
     options: { ...sigmoid, alpha: 0.7, beta: 0.3, smoothNr: 1e-6, smoothDr: 1e-6 },
     ...single,
     expected: 0.247366,
-    source: `${MONAI}, case 12 (channel duplicated)`,
+    source: `${MONAI}, case 12, one channel`,
   },
   {
     name: 'hand example, alpha 0.3, beta 0.7, no smoothing',

@@ -2,7 +2,8 @@ import { scalar, type NdArray } from '../../core/ndarray.js';
 import { resolveOptions } from '../../core/validate.js';
 import { crossEntropyReference } from '../crossentropy/reference.js';
 import { diceReference } from '../dice/reference.js';
-import { asOwnError, diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
+import { asOwnError } from '../shared/spec.js';
+import { diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
 
 /**
  * Dice plus cross-entropy over typed arrays; the oracle of {@link diceCrossEntropy}.

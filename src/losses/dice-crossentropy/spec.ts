@@ -96,16 +96,3 @@ export function splitOptions(opts: DiceCrossEntropyOptions): {
     ce: { fromLogits, reduction, ignoreMask, classWeights, epsilon: opts.epsilon },
   };
 }
-
-/** Re-labels an error of a component loss as the combined loss's (`segloss: <where>: ...`). */
-export function asOwnError<T>(where: string, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    const e = err as Error & { where?: string };
-    if (e.name === 'SeglossError' && e.where !== undefined) {
-      fail(where, e.message.slice(`segloss: ${e.where}: `.length));
-    }
-    throw err;
-  }
-}

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../core/validate.js';
 import { crossEntropy } from '../crossentropy/tensor.js';
 import { dice } from '../dice/tensor.js';
-import { asOwnError, diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
+import { asOwnError } from '../shared/spec.js';
+import { diceCrossEntropySpec, splitOptions, type DiceCrossEntropyOptions } from './spec.js';
 
 /**
  * Dice plus cross-entropy as a differentiable tfjs function (MONAI `DiceCELoss`).

@@ -2,7 +2,7 @@ import { scalar, type NdArray } from '../../core/ndarray.js';
 import { resolveOptions } from '../../core/validate.js';
 import { binaryCrossEntropyReference } from '../binary-crossentropy/reference.js';
 import { diceReference } from '../dice/reference.js';
-import { asOwnError } from '../dice-crossentropy/spec.js';
+import { asOwnError } from '../shared/spec.js';
 import { multilabelPartialSpec, termOptions, type MultilabelPartialOptions } from './spec.js';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveOptions } from '../../core/validate.js';
 import { binaryCrossEntropy } from '../binary-crossentropy/tensor.js';
 import { dice } from '../dice/tensor.js';
-import { asOwnError } from '../dice-crossentropy/spec.js';
+import { asOwnError } from '../shared/spec.js';
 import { multilabelPartialSpec, termOptions, type MultilabelPartialOptions } from './spec.js';
 
 /**

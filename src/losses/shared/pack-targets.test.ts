@@ -14,6 +14,25 @@ test('packTargets: hand layout, y where annotated, -1 - y elsewhere, background 
   assert.deepEqual([...packTargetsArray(labels, annotated).data], [0, 1, -1, 0.25, -1, 0.75]);
 });
 
+test('packTargets: multi-label targets keep channel 0 unannotated when asked; packedLoss of multilabel-partial', () => {
+  const labels = ndarray([1, 1, 0, 1], [1, 2, 2]);
+  const annotated = ndarray([0, 1], [1, 2]);
+  assert.deepEqual([...packTargetsArray(labels, annotated, false).data], [-2, 1, -1, 1]);
+  assert.deepEqual([...packTargetsArray(labels, annotated).data], [1, 1, 0, 1]);
+  const p = tf.tensor3d([
+    [
+      [0.3, 0.8],
+      [0.9, 0.6],
+    ],
+  ]);
+  const packed = packTargets(labels, annotated, false);
+  const viaPacked = packedLoss('multilabel-partial', { smoothNr: 0, smoothDr: 0 })(packed, p).dataSync()[0];
+  // class 1 only: BCE (-log 0.8 - log 0.6) / 2, Dice 1 - 2 * 1.4 / (2 + 1.4)
+  const want = (-Math.log(0.8) - Math.log(0.6)) / 2 + (1 - 2.8 / 3.4);
+  assert.ok(Math.abs(viaPacked - want) < 1e-6, `${viaPacked} = ${want}`);
+  tf.dispose([p, packed]);
+});
+
 test('unpackTargets inverts packTargets exactly (rank 4, soft labels, random masks)', () => {
   const r = rng(3);
   const labels = ndarray(

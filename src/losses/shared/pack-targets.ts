@@ -16,7 +16,9 @@ const WHERE = 'packTargets';
  *   `packed[n, ..., c] = y[n, ..., c]`       if image n annotates class c (`A[n, c] = 1`),
  *   `packed[n, ..., c] = -1 - y[n, ..., c]`  otherwise (values in `[-2, -1]`).
  * The mask is thus broadcast to every pixel (crops and flips keep it) and the labels survive unchanged
- * ({@link unpackTargets} inverts it exactly). Background (class 0) always counts as annotated.
+ * ({@link unpackTargets} inverts it exactly). With `keepBackground` (multiclass outputs, the default)
+ * background (class 0) always counts as annotated; multi-label and binary targets pass `false`, so
+ * channel 0 follows the mask like any class.
  *
  * Shapes: `labels` `[N, H, W, C]` or `[N, P, C]` with values in `[0, 1]`; `annotated` `[N, C]`, 0 or 1.
  *
@@ -26,7 +28,7 @@ const WHERE = 'packTargets';
  * // [1, 0, -1, 0, 1, -1]
  * ```
  */
-export function packTargetsArray(labels: NdArray, annotated: NdArray): NdArray {
+export function packTargetsArray(labels: NdArray, annotated: NdArray, keepBackground = true): NdArray {
   const { shape } = labels;
   if (shape.length !== 3 && shape.length !== 4) {
     fail(WHERE, `labels has shape ${formatShape(shape)}; expected [N,H,W,C] or [N,P,C]`);
@@ -44,15 +46,15 @@ export function packTargetsArray(labels: NdArray, annotated: NdArray): NdArray {
   for (let j = 0; j < out.length; j++) {
     const k = j % c;
     const img = Math.floor(j / perImage);
-    const known = k === 0 || annotated.data[img * c + k] === 1;
+    const known = (keepBackground && k === 0) || annotated.data[img * c + k] === 1;
     out[j] = known ? labels.data[j] : -1 - labels.data[j];
   }
   return ndarray(out, shape);
 }
 
 /** {@link packTargetsArray} for tensors or arrays, returning a float32 tensor (the `model.fit` target). */
-export function packTargets(labels: ArrayInput, annotated: ArrayInput): tf.Tensor {
-  const packed = packTargetsArray(asNdArray(labels), asNdArray(annotated));
+export function packTargets(labels: ArrayInput, annotated: ArrayInput, keepBackground = true): tf.Tensor {
+  const packed = packTargetsArray(asNdArray(labels), asNdArray(annotated), keepBackground);
   return tf.tensor(packed.data, [...packed.shape], 'float32');
 }
 

@@ -118,3 +118,16 @@ export function checkLabelSmoothing(where: string, ls: number): void {
   checkNumber(where, 'labelSmoothing', ls, 0, 1);
   if (ls === 1) fail(where, `option 'labelSmoothing' is 1; expected a number in [0, 1)`);
 }
+
+/** Re-labels an error of a component loss as the combined loss's (`segloss: <where>: ...`). */
+export function asOwnError<T>(where: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    const e = err as Error & { where?: string };
+    if (e.name === 'SeglossError' && e.where !== undefined) {
+      fail(where, e.message.slice(`segloss: ${e.where}: `.length));
+    }
+    throw err;
+  }
+}

@@ -78,6 +78,22 @@ test("softmax output sums to 1 per pixel and equals softmax of the 'logits' mode
   assert.ok(logits.min().dataSync()[0] < 0, 'logits are linear (some negative)');
 });
 
+test("'sigmoid' output is sigmoid of the 'logits' model per channel, with one channel too", () => {
+  const x = tf.randomUniform([2, 8, 8, 1], -1, 1, 'float32', 12);
+  for (const numClasses of [1, 3]) {
+    const probs = buildUNet({ ...tiny, numClasses, output: 'sigmoid' }).predict(x) as tf.Tensor;
+    const logits = buildUNet({ ...tiny, numClasses, output: 'logits' }).predict(x) as tf.Tensor;
+    assert.deepEqual(probs.shape, [2, 8, 8, numClasses]);
+    const diff = tf.sigmoid(logits).sub(probs).abs().max().dataSync()[0];
+    assert.ok(diff < 1e-6, `max |sigmoid(logits) - probs| = ${diff}`);
+    tf.dispose([probs, logits]);
+  }
+  assert.throws(
+    () => buildUNet({ ...tiny, output: 'tanh' as never }),
+    /expected 'softmax', 'sigmoid' or 'logits'/,
+  );
+});
+
 test('dropout is active in training and off in inference, and seeded', () => {
   const m = buildUNet({ ...tiny, dropout: 0.5 });
   assert.ok(m.getLayer('bottleneck_dropout'));
@@ -104,7 +120,7 @@ test('bad options throw SeglossError naming buildUNet, the argument and what was
     [{ dropout: 1 }, /dropout is 1; expected a number in \[0, 1\)/],
     [{ dropout: NaN }, /dropout is NaN/],
     [{ decoder: 'bilinear' as 'upsample' }, /decoder is 'bilinear'; expected 'upsample' or 'transpose'/],
-    [{ output: 'sigmoid' as 'softmax' }, /output is 'sigmoid'/],
+    [{ output: 'relu' as 'softmax' }, /output is 'relu'; expected 'softmax', 'sigmoid' or 'logits'/],
     [{ batchNorm: 'yes' as unknown as boolean }, /batchNorm is yes; expected true or false/],
     [{ seed: Infinity }, /seed is Infinity/],
     [{ filters: 8 }, /unknown option 'filters'/],

@@ -8,7 +8,10 @@ const WHERE = 'buildUNet';
 export interface UNetOptions {
   /** `[H, W, Cin]`, channels-last; H and W must be divisible by `2 ** (depth - 1)`. */
   readonly inputShape: readonly [number, number, number];
-  /** Number of output channels C (classes); at least 2 with `output: 'softmax'`, at least 1 with `'logits'`. */
+  /**
+   * Number of output channels C (classes); at least 2 with `output: 'softmax'`, at least 1 with
+   * `'sigmoid'` (multi-label or binary) and `'logits'`.
+   */
   readonly numClasses: number;
   /** Resolution levels including the bottleneck (so `depth - 1` max-pools); integer >= 1. Default 3. */
   readonly depth?: number;
@@ -23,8 +26,11 @@ export interface UNetOptions {
    * `'transpose'` = 2x2 stride-2 transposed convolution to the level's filter count. Default `'upsample'`.
    */
   readonly decoder?: 'upsample' | 'transpose';
-  /** Final activation: `'softmax'` over C or `'logits'` (linear). Default `'softmax'`. */
-  readonly output?: 'softmax' | 'logits';
+  /**
+   * Final activation: `'softmax'` over C (multiclass), `'sigmoid'` per channel (multi-label, or binary
+   * with one channel) or `'logits'` (linear; pair with a loss's `fromLogits`). Default `'softmax'`.
+   */
+  readonly output?: 'softmax' | 'sigmoid' | 'logits';
   /**
    * Seed for every initializer (and dropout): layer `k` uses `seed + k`, so two models built with the same
    * options and seed have identical weights. Without a seed the weights are random.
@@ -49,7 +55,7 @@ interface Resolved {
   batchNorm: boolean;
   dropout: number;
   decoder: 'upsample' | 'transpose';
-  output: 'softmax' | 'logits';
+  output: 'softmax' | 'sigmoid' | 'logits';
   seed: number | undefined;
 }
 
@@ -90,13 +96,13 @@ function resolve(options: UNetOptions): Resolved {
     fail(WHERE, `decoder is '${String(decoder)}'; expected 'upsample' or 'transpose'`);
   }
   const output = options.output ?? 'softmax';
-  if (output !== 'softmax' && output !== 'logits') {
-    fail(WHERE, `output is '${String(output)}'; expected 'softmax' or 'logits'`);
+  if (output !== 'softmax' && output !== 'sigmoid' && output !== 'logits') {
+    fail(WHERE, `output is '${String(output)}'; expected 'softmax', 'sigmoid' or 'logits'`);
   }
   if (output === 'softmax' && numClasses < 2) {
     fail(
       WHERE,
-      `numClasses is ${numClasses} with output 'softmax'; expected at least 2 (or output 'logits')`,
+      `numClasses is ${numClasses} with output 'softmax'; expected at least 2 (or output 'sigmoid' or 'logits')`,
     );
   }
   const factor = 2 ** (depth - 1);
@@ -134,7 +140,8 @@ export const BATCH_NORM_MOMENTUM = 0.9;
  * bottleneck : x = block(F_{depth-1})(x);  x = dropout(rate)(x) when dropout > 0
  * decoder    : for l = depth-2 .. 0:  x = up(x);  x = concat[x, s_l] (channel axis);  x = block(F_l)(x)
  *              up = nearest-neighbour x2 ('upsample') or conv2dTranspose 2x2 stride 2, F_l filters + ReLU
- * head       : conv 1x1 (numClasses filters) -> softmax over channels ('softmax') or linear ('logits')
+ * head       : conv 1x1 (numClasses filters) -> softmax over channels ('softmax'), sigmoid per channel
+ *              ('sigmoid': multi-label or binary) or linear ('logits')
  * ```
  * Differences from the paper: 'same' padding (output size = input size, no cropping of skips), optional
  * batch norm (tfjs' layer with a fused analytic training gradient, {@link FastBatchNormalization}, moving
@@ -227,7 +234,7 @@ export function buildUNet(options: UNetOptions): tf.LayersModel {
     .conv2d({
       filters: o.numClasses,
       kernelSize: 1,
-      activation: o.output === 'softmax' ? 'softmax' : 'linear',
+      activation: o.output === 'logits' ? 'linear' : o.output,
       kernelInitializer: init(),
       name: 'head',
     })

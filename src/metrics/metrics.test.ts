@@ -9,6 +9,7 @@ import {
   dice,
   iou,
   MetricAccumulator,
+  multilabelStats,
   pixelAccuracy,
   precision,
   recall,
@@ -160,4 +161,34 @@ test('errors name the function and argument', () => {
   assert.throws(() => iou(stats, { reduction: 'mean' as 'micro' }), /iou: reduction is 'mean'/);
   assert.throws(() => iou(stats, { zeroDivision: NaN }), /zeroDivision is NaN/);
   assert.throws(() => confusionMatrix(Uint8Array.of(0), Uint8Array.of(5), 2), /confusionMatrix: pred has 5/);
+});
+
+test('multilabelStats: per-channel counts at a threshold (hand), overlaps, per-class thresholds', () => {
+  const y = ndarray([1, 1, 0, 1], [1, 2, 2]);
+  const p = ndarray([0.9, 0.4, 0.6, 0.7], [1, 2, 2]);
+  const s = multilabelStats(y, p);
+  assert.deepEqual([...s.tp, ...s.fp, ...s.fn, ...s.tn], [1, 1, 1, 0, 0, 1, 0, 0]);
+  // IoU a = 1 / 2, b = 1 / 2; threshold 0.35 on b makes b perfect
+  assert.equal(iou(s), 0.5);
+  const t = multilabelStats(y, p, { threshold: [0.5, 0.35] });
+  assert.deepEqual(Array.from(iou(t, { reduction: 'none' })), [0.5, 1]);
+  // the threshold is inclusive (p >= t), as smp's
+  assert.equal(multilabelStats(ndarray([1], [1, 1, 1]), ndarray([0.5], [1, 1, 1])).tp[0], 1);
+});
+
+test('multilabelStats: unannotated pairs and ignored pixels leave every count', () => {
+  const y = ndarray([1, 0, 1, 1], [2, 1, 2]);
+  const p = ndarray([0.9, 0.8, 0.1, 0.7], [2, 1, 2]);
+  const s = multilabelStats(y, p, { annotated: ndarray([1, 0, 1, 1], [2, 2]) });
+  assert.deepEqual([...s.tp, ...s.fp, ...s.fn, ...s.tn], [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+  // image 0 class 1 is unknown: its IoU is 0/0 = NaN and the per-image mean skips it
+  assert.deepEqual(Array.from(iou(s, { reduction: 'none' })), [1, NaN, 0, 1]);
+  assert.equal(iou(s, { reduction: 'per-image' }), (0.5 + 1) / 2);
+  const ignored = multilabelStats(y, p, { ignoreMask: ndarray([1, 0], [2, 1]) });
+  assert.equal(ignored.fp[1], 0);
+  assert.throws(() => multilabelStats(y, p, { threshold: 2 }), /segloss: multilabelStats: threshold is 2/);
+  assert.throws(
+    () => multilabelStats(ndarray([0.5, 0, 1, 1], [2, 1, 2]), p),
+    /segloss: multilabelStats: targets has 0.5 at flat index 0; expected 0 or 1/,
+  );
 });

@@ -20,7 +20,19 @@ function listFlag(flag: string, value: string): string[] {
 }
 
 /** The `segloss train` flags that an experiment passes to every run. */
-const TRAIN_FLAGS = ['steps', 'batch', 'lr', 'checkpoint-every', 'depth', 'filters'] as const;
+const TRAIN_FLAGS = [
+  'steps',
+  'batch',
+  'lr',
+  'lr-schedule',
+  'warmup',
+  'bn-batches',
+  'ema',
+  'checkpoint-every',
+  'validate-every',
+  'depth',
+  'filters',
+] as const;
 
 /** `segloss experiment`: every (loss, seed) trained and evaluated in a pool of processes, then aggregated. */
 export const experimentCommand = defineCommand({

@@ -8,6 +8,8 @@ import { openDataset } from '../data/png-dataset.js';
 import { SCENE_CLASSES } from '../synth/scenes.js';
 import { DEFAULT_RECIPE, type DataConfig, type RunConfig, type TrainingRecipe } from '../train/config.js';
 import { LR_SCHEDULES, type LrSchedule } from '../train/schedule.js';
+import { DROP_MODES, type LabelDropMode } from '../synth/drop-modes.js';
+import type { LabelPlan } from '../train/label-plan.js';
 import { train } from '../train/loop.js';
 import { readRunConfig } from '../train/model-io.js';
 import { progressReporter } from '../train/progress.js';
@@ -92,6 +94,33 @@ function configOf(args: Args, base: RunConfig | undefined): RunConfig {
   if (!(LR_SCHEDULES as readonly string[]).includes(scheduleName)) {
     fail(WHERE, `--lr-schedule is '${scheduleName}'; expected ${LR_SCHEDULES.join(', ')}`);
   }
+  const dropMode = str('drop-mode');
+  if (dropMode !== undefined && !(DROP_MODES as readonly string[]).includes(dropMode)) {
+    fail(WHERE, `--drop-mode is '${dropMode}'; expected ${DROP_MODES.join(', ')}`);
+  }
+  if (dropMode === undefined && (str('drop-rate') !== undefined || str('drop-seed') !== undefined)) {
+    fail(WHERE, '--drop-rate and --drop-seed need --drop-mode');
+  }
+  const images = str('images') ?? base?.labels?.images ?? 'all';
+  if (images !== 'all' && images !== 'complete') {
+    fail(WHERE, `--images is '${images}'; expected all or complete`);
+  }
+  const ignoreIncomplete =
+    typeof args['ignore-incomplete-background'] === 'boolean'
+      ? (args['ignore-incomplete-background'] as boolean)
+      : (base?.labels?.ignoreIncompleteBackground ?? false);
+  const drop =
+    dropMode === undefined
+      ? (base?.labels?.drop ?? null)
+      : {
+          mode: dropMode as LabelDropMode,
+          rate: num('drop-rate', 0, 1, 0),
+          seed: int('drop-seed', 0, seed, 2 ** 31 - 1),
+        };
+  const labels: LabelPlan | undefined =
+    drop === null && images === 'all' && !ignoreIncomplete
+      ? undefined
+      : { drop, images, ignoreIncompleteBackground: ignoreIncomplete };
   const recipe: TrainingRecipe = {
     lrSchedule: {
       name: scheduleName as LrSchedule['name'],
@@ -123,6 +152,7 @@ function configOf(args: Args, base: RunConfig | undefined): RunConfig {
     },
     loss: { name: lossName, options },
     data,
+    ...(labels === undefined ? {} : { labels }),
     classNames,
     batchSize,
     learningRate: num('lr', 1e-8, 10, base?.learningRate ?? 1e-3),
@@ -171,6 +201,24 @@ export const trainCommand = defineCommand({
       description: 'steps between validations (default: checkpoint-every)',
     },
     resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint' },
+    'drop-mode': {
+      type: 'string',
+      description: 'object | class | subset: remove training annotations before step 1 (see dropLabels)',
+    },
+    'drop-rate': {
+      type: 'string',
+      description: 'probability (object, class) or share (subset) dropped, in [0, 1]',
+    },
+    'drop-seed': { type: 'string', description: 'seed of the dropped labels (default: --seed)' },
+    images: {
+      type: 'string',
+      description:
+        'all | complete: train on every image or only those with every class annotated (default all)',
+    },
+    'ignore-incomplete-background': {
+      type: 'boolean',
+      description: 'ignore the background pixels of images that are not completely annotated',
+    },
     depth: { type: 'string', description: 'U-Net levels (default 3)' },
     filters: { type: 'string', description: 'filters at the first level (default 16)' },
     'batch-norm': { type: 'boolean', description: 'batch normalisation (default on; --no-batch-norm)' },

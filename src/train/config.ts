@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { fail } from '../core/errors.js';
 import { lossFunction } from '../losses/registry.js';
 import { checkLrSchedule, type LrSchedule } from './schedule.js';
+import { checkLabelPlan, type LabelPlan } from './label-plan.js';
 
 /** The U-Net of a run (the options of `buildUNet` that a run fixes). */
 export interface ModelConfig {
@@ -81,6 +82,8 @@ export interface RunConfig {
   readonly model: ModelConfig;
   readonly loss: { readonly name: string; readonly options: Record<string, unknown> };
   readonly data: DataConfig;
+  /** What is done to the training labels before step 1 (absent: used as they are). */
+  readonly labels?: LabelPlan;
   readonly classNames: readonly string[];
   readonly batchSize: number;
   /** Base (peak) learning rate of the schedule. */
@@ -183,6 +186,7 @@ export function checkRunConfig(config: RunConfig): RunConfig {
   if (!(r.ema === 0 || (r.ema > 0 && r.ema < 1))) {
     fail(where, `recipe.ema is ${r.ema}; expected 0 (off) or a decay in (0, 1)`);
   }
+  if (config.labels !== undefined) checkLabelPlan(where, config.labels);
   lossFunction(config.loss.name, config.loss.options); // unknown loss or option → error
   const reduction = config.loss.options.reduction;
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum') {

@@ -21,6 +21,7 @@ import { learningRateAt } from './schedule.js';
 import { recomputeBatchNorm, statsBatches } from './batch-norm-stats.js';
 import { BatchCursor, makeBatch, openSources, type ItemSource, type TrainBatch } from './source.js';
 import { WeightAverage } from './weight-average.js';
+import { applyLabelPlan } from './label-plan.js';
 
 /** Progress of a run, after each step. */
 export interface StepProgress {
@@ -164,7 +165,9 @@ function trainStep(
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = checkRunConfig(options.config);
   const { runDir } = options;
-  const { train: source, val } = openSources(config.data);
+  const opened = openSources(config.data);
+  const val = opened.val;
+  const source = config.labels === undefined ? opened.train : applyLabelPlan(opened.train, config.labels);
   const [h, w, ch] = config.model.inputShape;
   if (source.height !== h || source.width !== w || source.channels !== ch) {
     fail(

@@ -45,10 +45,10 @@ export interface Scenes {
 }
 
 /** Mean grey level of each class's objects (index = class); background lies in [0.1, 0.3]. */
-const CLASS_LEVEL = [0, 0.55, 0.7, 0.85, 0.45, 0.65];
+export const CLASS_LEVEL = [0, 0.55, 0.7, 0.85, 0.45, 0.65];
 
 /** Per-class texture added to the level, amplitude 0.08; `(y, x)` pixel, `(cy, cx)` object centre. */
-function texture(k: number, y: number, x: number, cy: number, cx: number, scale: number): number {
+export function texture(k: number, y: number, x: number, cy: number, cx: number, scale: number): number {
   switch (k) {
     case 2: // square: horizontal stripes
       return 0.08 * Math.sin(1.6 * y);
@@ -62,7 +62,7 @@ function texture(k: number, y: number, x: number, cy: number, cx: number, scale:
 }
 
 /** Pixels of one randomly placed object of class `k` in a `size x size` image. */
-function drawObject(k: number, cy: number, cx: number, s: number, rng: Random): PixelCoords {
+export function drawObject(k: number, cy: number, cx: number, s: number, rng: Random): PixelCoords {
   const shape = [s, s] as const;
   const theta = rng.uniform(0, Math.PI);
   const rotate = (dy: number[], dx: number[]) => ({

@@ -1,7 +1,7 @@
 import type { NdArray } from '../../core/ndarray.js';
 import { annotatedReference } from '../shared/annotated.js';
 import { pixelLossReference } from '../shared/pixel-loss.js';
-import { crossEntropyMapReference } from '../crossentropy/reference.js';
+import { crossEntropyMapReference } from '../shared/crossentropy-map.js';
 import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
 import { pixelLossTensor } from '../shared/pixel-loss.js';
-import { crossEntropyMapTensor } from '../crossentropy/tensor.js';
+import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
 /** Additive mask for classes outside a group: `exp(-1e9 + x)` is exactly 0 in float32. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
 import { pixelLossTensor } from '../shared/pixel-loss.js';
-import { crossEntropyMapTensor } from '../crossentropy/tensor.js';
+import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
 
 /**

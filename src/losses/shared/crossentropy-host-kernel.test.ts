@@ -1,5 +1,5 @@
 /**
- * The single-pass cross-entropy kernels (host-kernels.ts) against hand values and against the tfjs-ops
+ * The single-pass cross-entropy kernels (crossentropy-host-kernel.ts) against hand values and against the tfjs-ops
  * path (crossEntropyMapOps) on the cpu and wasm backends: values and gradients, clipped probabilities,
  * large logits, soft targets; and their input errors.
  */
@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { crossEntropy, crossEntropyMapOps, crossEntropyMapTensor } from './tensor.js';
-import { CE_MAP_KERNEL } from './host-kernels.js';
+import { crossEntropy, crossEntropyMapOps, crossEntropyMapTensor } from '../crossentropy/tensor.js';
+import { CE_MAP_KERNEL } from './crossentropy-host-kernel.js';
 import { Random } from '../../synth/random.js';
 
 const EPS = 1e-7;

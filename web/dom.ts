@@ -20,7 +20,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** A `width x height` canvas showing RGBA pixels. */
-export function rgbaCanvas(pixels: Uint8ClampedArray, width: number, height: number, cls = ''): HTMLCanvasElement {
+export function rgbaCanvas(
+  pixels: Uint8ClampedArray,
+  width: number,
+  height: number,
+  cls = '',
+): HTMLCanvasElement {
   const c = el('canvas', { width: String(width), height: String(height), class: cls });
   paint(c, pixels, width, height);
   return c;

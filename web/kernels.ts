@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   byId('status').textContent = 'done';
 }
 
-const head = (v: number[]) => v.slice(0, 3).map((x) => x.toFixed(5)).join(' ');
+const head = (v: number[]) =>
+  v
+    .slice(0, 3)
+    .map((x) => x.toFixed(5))
+    .join(' ');
 
 main().catch((e) => {
   byId('status').textContent = 'failed';

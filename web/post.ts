@@ -49,7 +49,17 @@ function render(): void {
     }),
   );
   const scale = byId<HTMLCanvasElement>('scale');
-  paint(scale, heatRgba(Float32Array.from({ length: 120 }, (_, i) => i / 119), 0, 120, 1), 120, 1);
+  paint(
+    scale,
+    heatRgba(
+      Float32Array.from({ length: 120 }, (_, i) => i / 119),
+      0,
+      120,
+      1,
+    ),
+    120,
+    1,
+  );
   byId('scale-max').textContent = losses.mapScale.toFixed(2);
   drawGrid();
 }

@@ -26,7 +26,8 @@ let backendReady: string | null = null;
 async function ensureBackend(name: 'wasm' | 'webgl'): Promise<string> {
   if (backendReady !== null) return backendReady;
   if (name === 'webgl') {
-    if (!(await tf.setBackend('webgl'))) throw new Error('segloss lab: WebGL is not available in this worker');
+    if (!(await tf.setBackend('webgl')))
+      throw new Error('segloss lab: WebGL is not available in this worker');
     await tf.ready();
     backendReady = tf.getBackend();
   } else {
@@ -69,7 +70,14 @@ async function onMessage(m: ToWorker): Promise<void> {
       if (trainer === null) {
         trainer = new LabTrainer(m.options);
         const { size, valN } = trainer.settings;
-        post({ type: 'ready', backend, valImages: trainer.valImages, valLabels: trainer.valLabels, size, valN });
+        post({
+          type: 'ready',
+          backend,
+          valImages: trainer.valImages,
+          valLabels: trainer.valLabels,
+          size,
+          valN,
+        });
         const v = trainer.validate();
         post({ type: 'validation', ...v, predictions: [...v.predictions] });
       }

@@ -116,7 +116,9 @@ function drawResults(): void {
     el('td', {}, 'truth'),
     el('td', {}, ''),
     el('td', {}, ''),
-    ...Array.from({ length: shown }, (_, i) => el('td', {}, rgbaCanvas(labelsRgba(valLabels, i, p, C), size, size))),
+    ...Array.from({ length: shown }, (_, i) =>
+      el('td', {}, rgbaCanvas(labelsRgba(valLabels, i, p, C), size, size)),
+    ),
     el('td', {}, ''),
   );
   const v = validation;
@@ -140,7 +142,11 @@ function drawResults(): void {
     {},
     el('th', {}, `validation at step ${v.step}`),
     el('th', {}, 'mean IoU'),
-    el('th', { title: 'validation (image, class) pairs: class absent in the truth, predicted anyway' }, 'FP on absent'),
+    el(
+      'th',
+      { title: 'validation (image, class) pairs: class absent in the truth, predicted anyway' },
+      'FP on absent',
+    ),
     el('th', { colspan: String(shown) }, 'predictions on fixed validation scenes'),
     el('th', {}, ''),
   );
@@ -194,7 +200,8 @@ function onWorker(m: FromWorker): void {
 /** Offers WebGL when this browser's workers can create a WebGL2 context (wasm stays the default). */
 function offerWebgl(): void {
   try {
-    if (typeof OffscreenCanvas === 'undefined' || new OffscreenCanvas(1, 1).getContext('webgl2') === null) return;
+    if (typeof OffscreenCanvas === 'undefined' || new OffscreenCanvas(1, 1).getContext('webgl2') === null)
+      return;
   } catch {
     return;
   }

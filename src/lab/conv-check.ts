@@ -19,8 +19,20 @@ export interface ConvGradCase {
 }
 
 const CASES = [
-  { name: '3x3 stride 1 same, 8->8', xShape: [2, 12, 12, 8], filterShape: [3, 3, 8, 8], stride: 1, pad: 'same' },
-  { name: '3x3 stride 2 valid, 4->12', xShape: [1, 11, 9, 4], filterShape: [3, 3, 4, 12], stride: 2, pad: 'valid' },
+  {
+    name: '3x3 stride 1 same, 8->8',
+    xShape: [2, 12, 12, 8],
+    filterShape: [3, 3, 8, 8],
+    stride: 1,
+    pad: 'same',
+  },
+  {
+    name: '3x3 stride 2 valid, 4->12',
+    xShape: [1, 11, 9, 4],
+    filterShape: [3, 3, 4, 12],
+    stride: 2,
+    pad: 'valid',
+  },
 ] as const;
 
 /**
@@ -48,7 +60,9 @@ export function convGradCheck(seed = 11): ConvGradCase[] {
       const r = fill(tf.conv2d(x, w, c.stride, c.pad).shape);
       const loss = (a: tf.Tensor, b: tf.Tensor) =>
         tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r));
-      return tf.grads(loss)([x, w]).map((g) => Array.from(g.dataSync()));
+      return tf
+        .grads(loss)([x, w])
+        .map((g) => Array.from(g.dataSync()));
     }) as unknown as [number[], number[]];
     return { ...c, dx, dw };
   });

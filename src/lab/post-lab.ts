@@ -100,7 +100,10 @@ export function objectAt(state: PostLabState, image: number, y: number, x: numbe
 export function toggleObject(state: PostLabState, image: number, cls: number): PostLabState {
   const [n] = state.labels.shape;
   if (!Number.isInteger(image) || image < 0 || image >= n || !Number.isInteger(cls) || cls < 1 || cls >= 4)
-    fail(`${WHERE}.toggleObject`, `object (${image}, ${cls}); expected image in [0, ${n}) and class in [1, 4)`);
+    fail(
+      `${WHERE}.toggleObject`,
+      `object (${image}, ${cls}); expected image in [0, ${n}) and class in [1, 4)`,
+    );
   const was = state.dropped.some((d) => d.image === image && d.class === cls);
   const dropped = was
     ? state.dropped.filter((d) => d.image !== image || d.class !== cls)
@@ -114,7 +117,10 @@ export function toggleObject(state: PostLabState, image: number, cls: number): P
 export function toggleAnnotatedClass(state: PostLabState, image: number, cls: number): PostLabState {
   const [n] = state.labels.shape;
   if (!Number.isInteger(image) || image < 0 || image >= n || !Number.isInteger(cls) || cls < 1 || cls >= 4)
-    fail(`${WHERE}.toggleAnnotatedClass`, `(${image}, ${cls}); expected image in [0, ${n}) and class in [1, 4)`);
+    fail(
+      `${WHERE}.toggleAnnotatedClass`,
+      `(${image}, ${cls}); expected image in [0, ${n}) and class in [1, 4)`,
+    );
   const mask = Float32Array.from(state.explicitMask.data);
   const k = image * POST_NUM_CLASSES + cls;
   mask[k] = 1 - mask[k];

@@ -9,7 +9,14 @@ import { getLoss } from '../losses/registry.js';
 /** The post page's settings, all given (`segloss demo`'s defaults where the URL has none). */
 export type PostSettings = Required<PostDemoOptions>;
 
-function intParam(where: string, q: URLSearchParams, key: string, fallback: number, min: number, max: number) {
+function intParam(
+  where: string,
+  q: URLSearchParams,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+) {
   const raw = q.get(key);
   if (raw === null || raw === '') return fallback;
   const v = Number(raw);

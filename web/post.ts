@@ -18,6 +18,7 @@ import {
 import { parsePostSettings, postSettingsQuery, type PostSettings } from '../src/lab/settings.js';
 import { POST_CLASSES } from '../src/synth/post.js';
 import { byId, el, paint, rgbaCanvas, showError } from './dom.js';
+import { wasmPaths } from './wasm-paths.js';
 
 const C = 4;
 const FIELDS = ['seed', 'n', 'size', 'missing', 'quality'] as const;
@@ -144,8 +145,8 @@ function start(next: PostSettings): void {
 }
 
 async function main(): Promise<void> {
-  // The full-label tensor value runs on tfjs' cpu backend (small tensors; no wasm download).
-  await setupBackend('cpu');
+  // The tensor value runs on the wasm backend with segloss' kernels, as in `segloss demo`.
+  await setupBackend('wasm', { wasmPaths: wasmPaths(location.href) });
   start(parsePostSettings(location.search));
   for (const f of FIELDS) {
     byId<HTMLInputElement>(f).addEventListener('change', () => {

@@ -153,6 +153,21 @@ function drawResults(): void {
   byId('results').replaceChildren(el('table', {}, el('thead', {}, head), el('tbody', {}, truth, ...rows)));
 }
 
+/**
+ * Keeps the least and most live tensors seen since step 2 (Adam's moments exist from step 1 on) in
+ * `#tensors`' data attributes: equal values mean the worker leaks nothing per step.
+ */
+function noteTensors(step: number, count: number): void {
+  const e = byId('tensors');
+  if (step < 2) {
+    delete e.dataset.min;
+    delete e.dataset.max;
+    return;
+  }
+  e.dataset.min = String(Math.min(count, Number(e.dataset.min ?? count)));
+  e.dataset.max = String(Math.max(count, Number(e.dataset.max ?? count)));
+}
+
 function download(name: string, blob: Blob): void {
   const a = el('a', { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
@@ -173,6 +188,8 @@ function onWorker(m: FromWorker): void {
       byId('loss').textContent = m.losses.map((v) => v.toFixed(4)).join(' / ');
       byId('loss').dataset.value = String(m.losses[0]);
       byId('tensors').textContent = String(m.numTensors);
+      noteTensors(m.step, m.numTensors);
+      if (m.step === 1) byId('loss').dataset.first = String(m.losses[0]);
       byId('rate').textContent = `${m.msPerStep.toFixed(0)} ms per step`;
       if (m.step % 5 === 0 || m.step < 5) drawCurves();
       return;

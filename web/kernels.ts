@@ -1,5 +1,4 @@
 /** The kernel page (`/kernels.html`): runs the fixed conv-gradient case of src/lab/conv-check.ts. */
-import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/backend/setup.js';
 import { convGradCheck } from '../src/lab/conv-check.js';
 import { byId, showError } from './dom.js';

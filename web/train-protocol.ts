@@ -28,8 +28,8 @@ export type FromWorker =
   | {
       type: 'validation';
       step: number;
-      meanIoU: number[];
-      falsePositives: number[];
+      meanIoU: readonly number[];
+      falsePositives: readonly number[];
       predictions: Uint8Array[];
     }
   | { type: 'stopped'; step: number; reason: 'paused' | 'done' | 'reset' }

@@ -51,7 +51,9 @@ export async function buildWeb(): Promise<Record<string, number>> {
     if (f.endsWith('.html') || f.endsWith('.css')) copyFileSync(join(WEB, f), join(tmp, f));
   }
   for (const f of readdirSync(wasmDir())) {
-    if (f.endsWith('.wasm')) copyFileSync(join(wasmDir(), f), join(tmp, 'wasm', f));
+    // The threaded build is left out: the lab is not cross-origin isolated, so tfjs never loads it.
+    if (f.endsWith('.wasm') && !f.includes('threaded'))
+      copyFileSync(join(wasmDir(), f), join(tmp, 'wasm', f));
   }
   if (existsSync(WEB_OUT)) rmSync(WEB_OUT, { recursive: true, force: true });
   renameSync(tmp, WEB_OUT);

@@ -169,6 +169,7 @@ async function main(): Promise<void> {
       render();
     });
   }
+  document.body.dataset.readyMs = String(performance.now());
   document.body.dataset.ready = 'true';
 }
 

@@ -244,6 +244,7 @@ function main(): void {
   byId('pause').addEventListener('click', () => send({ type: 'pause' }));
   byId('reset').addEventListener('click', reset);
   drawCurves();
+  document.body.dataset.readyMs = String(performance.now());
   document.body.dataset.ready = 'true';
 }
 

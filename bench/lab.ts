@@ -1,0 +1,73 @@
+/**
+ * The browser lab's bundle sizes and times to first render, in Debian's chromium (headless, no GPU).
+ *
+ * Usage: `npm run build && node --import tsx bench/lab.ts [--loads 5]`. Prints each bundled file's
+ * size (raw and gzip -9, as a server with compression would send it), the wasm binaries' sizes, and
+ * per page the median over `--loads` fresh page loads of the time from navigation start to the first
+ * complete render (`document.body.dataset.readyMs`, set after the page has drawn), plus the train
+ * page's time per training step in the worker (one loss, 32x32, batch 8).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { labAppDir } from '../src/web-server/app-dir.js';
+import { startLabServer } from '../src/web-server/server.js';
+import { launchBrowser } from '../test/helpers/browser.js';
+
+const args = process.argv.slice(2);
+const loads = Number(args[args.indexOf('--loads') + 1] ?? 5) || 5;
+const root = labAppDir();
+const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+
+console.log('file                     raw        gzip');
+const files = [
+  ...readdirSync(root).filter((f) => f.endsWith('.js') || f.endsWith('.html') || f.endsWith('.css')),
+  ...readdirSync(join(root, 'wasm')).map((f) => `wasm/${f}`),
+];
+for (const f of files.sort()) {
+  const bytes = readFileSync(join(root, f));
+  console.log(
+    `${f.padEnd(40)} ${kib(statSync(join(root, f)).size).padStart(9)} ${kib(gzipSync(bytes, { level: 9 }).length).padStart(9)}`,
+  );
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const server = await startLabServer({ root, port: 0 });
+const browser = await launchBrowser();
+try {
+  for (const [name, path] of [
+    ['post page (/, defaults: 8 images 64x64)', ''],
+    ['train page (/train.html)', 'train.html'],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      const { page } = await browser.newPage();
+      await page.goto(server.url + path);
+      await page.waitForSelector('body[data-ready="true"]');
+      times.push(Number(await page.getAttribute('body', 'data-ready-ms')));
+      await page.close();
+    }
+    console.log(
+      `${name}: first render ${median(times).toFixed(0)} ms (median of ${loads}; ${times.map((t) => t.toFixed(0)).join(', ')})`,
+    );
+  }
+  const { page } = await browser.newPage();
+  await page.goto(`${server.url}train.html?seed=1&loss=crossentropy&steps=40`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const t0 = Date.now();
+  await page.click('[data-testid="train-start"]');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="train-status"]')?.textContent === 'done',
+    null,
+    {
+      timeout: 300_000,
+    },
+  );
+  console.log(
+    `train page: 40 steps (cross-entropy, 32x32, batch 8, U-Net 8-16-32, wasm in a worker) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ` +
+      `${await page.textContent('#rate')} over the last steps, incl. backend start and validation every 10 steps`,
+  );
+} finally {
+  await browser.close();
+  await server.close();
+}

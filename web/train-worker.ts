@@ -21,19 +21,20 @@ let trainer: LabTrainer | null = null;
 let running = false;
 /** Bumped by pause and reset, so that a loop started earlier stops even if a new one starts. */
 let generation = 0;
-let backendReady: string | null = null;
+let backendChosen: 'wasm' | 'webgl' | null = null;
 
+/** Switches tfjs to the chosen backend (only between runs: the page resets before a change). */
 async function ensureBackend(name: 'wasm' | 'webgl'): Promise<string> {
-  if (backendReady !== null) return backendReady;
+  if (backendChosen === name) return tf.getBackend();
   if (name === 'webgl') {
     if (!(await tf.setBackend('webgl')))
       throw new Error('segloss lab: WebGL is not available in this worker');
     await tf.ready();
-    backendReady = tf.getBackend();
   } else {
-    backendReady = await setupBackend('wasm', { wasmPaths: wasmPaths(scope.location.href) });
+    await setupBackend('wasm', { wasmPaths: wasmPaths(scope.location.href) });
   }
-  return backendReady;
+  backendChosen = name;
+  return tf.getBackend();
 }
 
 async function run(maxSteps: number, validateEvery: number): Promise<void> {

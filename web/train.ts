@@ -64,8 +64,16 @@ function start(): void {
   });
 }
 
+/** True from a reset until the worker acknowledges it: reports of the old run still in flight are dropped. */
+let resetting = false;
+
 function reset(): void {
+  resetting = true;
   send({ type: 'reset' });
+  clearRun();
+}
+
+function clearRun(): void {
   history = [];
   validation = null;
   ready = null;
@@ -177,6 +185,7 @@ function download(name: string, blob: Blob): void {
 }
 
 function onWorker(m: FromWorker): void {
+  if (resetting && m.type !== 'error' && !(m.type === 'stopped' && m.reason === 'reset')) return;
   switch (m.type) {
     case 'ready':
       ready = m;
@@ -198,6 +207,10 @@ function onWorker(m: FromWorker): void {
       drawResults();
       return;
     case 'stopped':
+      if (m.reason === 'reset') {
+        resetting = false;
+        clearRun();
+      }
       setRunning(false);
       byId('status').textContent = m.reason === 'reset' ? 'idle' : m.reason;
       drawCurves();

@@ -188,3 +188,41 @@ test("segloss' conv-gradient kernels in the browser equal Node's on a fixed case
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test(
+  'pause stops the worker between steps, start continues, reset starts over (two losses side by side)',
+  { skip },
+  async () => {
+    const { page, problems } = await browser.newPage();
+    await page.goto(`${server.url}train.html?seed=2`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.isChecked('[data-testid="pick-crossentropy"]'), true);
+    assert.equal(await page.isChecked('[data-testid="pick-missing-aware-crossentropy"]'), true);
+    const step = async () => Number(await page.textContent('[data-testid="train-step"]'));
+    await page.click('[data-testid="train-start"]');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="train-step"]')?.textContent) >= 3,
+    );
+    await page.click('[data-testid="train-pause"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="train-status"]')?.textContent === 'paused',
+    );
+    const paused = await step();
+    await page.waitForTimeout(500);
+    assert.equal(await step(), paused);
+    assert.equal((await page.textContent('[data-testid="train-loss"]'))?.split(' / ').length, 2);
+    await page.click('[data-testid="train-start"]');
+    await page.waitForFunction(
+      (s) => Number(document.querySelector('[data-testid="train-step"]')?.textContent) > s,
+      paused,
+    );
+    await page.click('[data-testid="train-reset"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="train-status"]')?.textContent === 'idle',
+    );
+    await page.waitForTimeout(300);
+    assert.equal(await step(), 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);

@@ -5,7 +5,8 @@
  * size (raw and gzip -9, as a server with compression would send it), the wasm binaries' sizes, and
  * per page the median over `--loads` fresh page loads of the time from navigation start to the first
  * complete render (`document.body.dataset.readyMs`, set after the page has drawn), plus the train
- * page's time per training step in the worker (one loss, 32x32, batch 8).
+ * page's time per training step in the worker (one loss, 32x32, batch 8) and the main-thread tasks over
+ * 50 ms meanwhile (PerformanceObserver 'longtask': the page stays responsive when there are none).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,17 @@ try {
   const { page } = await browser.newPage();
   await page.goto(`${server.url}train.html?seed=1&loss=crossentropy&steps=40`);
   await page.waitForSelector('body[data-ready="true"]');
+  // Main-thread tasks over 50 ms while the worker trains (the page's responsiveness).
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe(
+      {
+        type: 'longtask',
+        buffered: false,
+      },
+    );
+  });
   const t0 = Date.now();
   await page.click('[data-testid="train-start"]');
   await page.waitForFunction(
@@ -66,6 +78,10 @@ try {
   console.log(
     `train page: 40 steps (cross-entropy, 32x32, batch 8, U-Net 8-16-32, wasm in a worker) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ` +
       `${await page.textContent('#rate')} over the last steps, incl. backend start and validation every 10 steps`,
+  );
+  const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  console.log(
+    `main thread meanwhile: ${long.length} tasks over 50 ms${long.length > 0 ? `, longest ${Math.max(...long).toFixed(0)} ms` : ''}`,
   );
 } finally {
   await browser.close();

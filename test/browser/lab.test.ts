@@ -226,3 +226,37 @@ test(
     await page.close();
   },
 );
+
+test(
+  'WebGL, when the browser offers it and it is picked, trains the same model as wasm',
+  { skip },
+  async (t) => {
+    const { page, problems } = await browser.newPage();
+    await page.goto(`${server.url}train.html?seed=1&loss=crossentropy&steps=2`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const offered = await page.$$eval('#backend option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    assert.equal(offered[0], 'wasm'); // the default
+    if (!offered.includes('webgl')) {
+      t.skip('this browser offers no WebGL2 in workers');
+      await page.close();
+      return;
+    }
+    await page.selectOption('#backend', 'webgl');
+    await page.click('[data-testid="train-start"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="train-status"]')?.textContent === 'done',
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    assert.equal(await page.textContent('#backend-used'), 'webgl');
+    const node = new LabTrainer({ losses: ['crossentropy'], seed: 1 });
+    const nodeLoss = [node.step()[0], node.step()[0]][1];
+    node.dispose();
+    const last = await value(page, 'train-loss');
+    assert.ok(Math.abs(last - nodeLoss) < 1e-3 * nodeLoss, `webgl ${last}, node wasm ${nodeLoss}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);

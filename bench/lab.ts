@@ -1,10 +1,10 @@
 /**
  * The browser lab's bundle sizes and times to first render, in Debian's chromium (headless, no GPU).
  *
- * Usage: `npm run build && node --import tsx bench/lab.ts [--loads 5]`. Prints each bundled file's
- * size (raw and gzip -9, as a server with compression would send it), the wasm binaries' sizes, and
- * per page the median over `--loads` fresh page loads of the time from navigation start to the first
- * complete render (`document.body.dataset.readyMs`, set after the page has drawn), plus the train
+ * Usage: `npm run build && node --import tsx bench/lab.ts [--loads 5]`. Prints each built file's
+ * size (raw and gzip -9, as a server with compression would send it; the pages share chunks), what
+ * each page downloads on a first visit, and per page the median over `--loads` page loads, with the browser cache cleared (cold) and kept
+ * (warm), of the time from navigation start to the first complete render (`document.body.dataset.readyMs`, set after the page has drawn), plus the train
  * page's time per training step in the worker (one loss, 32x32, batch 8) and the main-thread tasks over
  * 50 ms meanwhile (PerformanceObserver 'longtask': the page stays responsive when there are none).
  */
@@ -23,6 +23,7 @@ const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 console.log('file                     raw        gzip');
 const files = [
   ...readdirSync(root).filter((f) => f.endsWith('.js') || f.endsWith('.html') || f.endsWith('.css')),
+  ...readdirSync(join(root, 'chunks')).map((f) => `chunks/${f}`),
   ...readdirSync(join(root, 'wasm')).map((f) => `wasm/${f}`),
 ];
 for (const f of files.sort()) {
@@ -40,17 +41,47 @@ try {
     ['post page (/, defaults: 8 images 64x64)', ''],
     ['train page (/train.html)', 'train.html'],
   ] as const) {
-    const times: number[] = [];
-    for (let i = 0; i < loads; i++) {
+    const times = { cold: [] as number[], warm: [] as number[] };
+    const bytes = { js: 0, wasm: 0, other: 0 };
+    for (let i = 0; i < 2 * loads; i++) {
+      const cold = i % 2 === 0;
       const { page } = await browser.newPage();
+      if (cold) {
+        const cdp = await browser.context.newCDPSession(page);
+        await cdp.send('Network.clearBrowserCache');
+        await cdp.detach();
+      }
+      const count = async (r: import('playwright-core').Response) => {
+        // Bytes that came over the network (0 for answers from the browser's cache).
+        const n = (
+          await r
+            .request()
+            .sizes()
+            .catch(() => ({ responseBodySize: 0 }))
+        ).responseBodySize;
+        const kind = r.url().endsWith('.js') ? 'js' : r.url().endsWith('.wasm') ? 'wasm' : 'other';
+        bytes[kind] += n;
+      };
+      // What the page and its worker download on a first visit, by kind.
+      if (i === 0) browser.context.on('response', count);
       await page.goto(server.url + path);
       await page.waitForSelector('body[data-ready="true"]');
-      times.push(Number(await page.getAttribute('body', 'data-ready-ms')));
+      times[cold ? 'cold' : 'warm'].push(Number(await page.getAttribute('body', 'data-ready-ms')));
+      if (i === 0) {
+        await page.waitForTimeout(1500); // the train page's worker loads its code after the first render
+        browser.context.off('response', count);
+        console.log(
+          `${name}: a first visit downloads ${kib(bytes.js)} of JavaScript, ${kib(bytes.wasm)} of wasm, ${kib(bytes.other)} else`,
+        );
+      }
       await page.close();
     }
-    console.log(
-      `${name}: first render ${median(times).toFixed(0)} ms (median of ${loads}; ${times.map((t) => t.toFixed(0)).join(', ')})`,
-    );
+    for (const k of ['cold', 'warm'] as const) {
+      const list = times[k].map((t) => t.toFixed(0)).join(', ');
+      console.log(
+        `${name}: first render, ${k} cache: ${median(times[k]).toFixed(0)} ms (median of ${loads}; ${list})`,
+      );
+    }
   }
   const { page } = await browser.newPage();
   await page.goto(`${server.url}train.html?seed=1&loss=crossentropy&steps=40`);

@@ -41,6 +41,10 @@ export async function buildWeb(): Promise<Record<string, number>> {
     outdir: tmp,
     bundle: true,
     format: 'esm',
+    // Code shared by the pages and the (module) worker, TensorFlow.js above all, goes into chunks that
+    // the browser downloads once.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'browser',
     target: 'es2022',
     minify: true,

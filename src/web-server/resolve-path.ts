@@ -15,6 +15,8 @@ export interface ResolvedPath {
   /** The file's real path (symlinks resolved), inside the real path of the app folder. */
   readonly file: string;
   readonly size: number;
+  /** Last modification time (ms since the epoch), for the `ETag`. */
+  readonly mtimeMs: number;
 }
 
 /**
@@ -62,5 +64,5 @@ export function resolveRequestPath(root: string, target: string): ResolvedPath |
     return refuse(403, 'outside the app folder');
   const stat = statSync(real, { throwIfNoEntry: false });
   if (stat === undefined || !stat.isFile()) return refuse(404, 'not a file');
-  return { ok: true, file: real, size: stat.size };
+  return { ok: true, file: real, size: stat.size, mtimeMs: stat.mtimeMs };
 }

@@ -64,6 +64,21 @@ test('.wasm is served as application/wasm; HEAD has the length and no body', asy
   assert.equal(h.status, 200);
   assert.equal(h.headers['content-length'], '8');
   assert.equal(h.body, '');
+  // Revalidation: the same ETag gives 304 without a body.
+  const etag = String(g.headers.etag);
+  assert.match(etag, /^"8-[0-9a-f]+"$/);
+  const again = await new Promise<number>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path: '/wasm/k.wasm', headers: { 'if-none-match': etag } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(again, 304);
   assert.equal(contentType('a.JS'), 'text/javascript; charset=utf-8');
   assert.equal(contentType('x.unknown'), 'application/octet-stream');
 });

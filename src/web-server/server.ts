@@ -90,7 +90,20 @@ function handler(root: string, loopbackOnly: boolean) {
       answerText(res, found.status, found.status === 404 ? 'not found' : 'refused');
       return;
     }
-    res.writeHead(200, headers(contentType(found.file), found.size));
+    // Revalidation by ETag (size and modification time); the content-hashed chunks of the bundle
+    // never change under their name, so browsers may keep them.
+    const etag = `"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
+    const cache = (req.url ?? '').startsWith('/chunks/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag, 'Cache-Control': cache, 'Content-Security-Policy': LAB_CSP });
+      res.end();
+      return;
+    }
+    res.writeHead(200, {
+      ...headers(contentType(found.file), found.size),
+      ETag: etag,
+      'Cache-Control': cache,
+    });
     if (req.method === 'HEAD') {
       res.end();
       return;
@@ -105,7 +118,8 @@ function handler(root: string, loopbackOnly: boolean) {
  * Serves the built lab (`root`) over HTTP: GET and HEAD only (405 with `Allow` otherwise), files
  * resolved by {@link resolveRequestPath} (no traversal, no symlinks leaving `root`, no directory
  * listings), the content types of {@link contentType} (`.wasm` as `application/wasm`), the
- * {@link LAB_CSP} header on every answer. Bound to `127.0.0.1` unless `host` says otherwise; bound to a
+ * {@link LAB_CSP} header on every answer, `ETag` revalidation (304), and long caching for the
+ * content-hashed `/chunks/`. Bound to `127.0.0.1` unless `host` says otherwise; bound to a
  * loopback address it also refuses requests whose Host header is not a loopback name.
  *
  * @example

@@ -26,12 +26,19 @@ const files = [
   ...readdirSync(join(root, 'chunks')).map((f) => `chunks/${f}`),
   ...readdirSync(join(root, 'wasm')).map((f) => `wasm/${f}`),
 ];
+const total = { raw: 0, gzip: 0 };
 for (const f of files.sort()) {
   const bytes = readFileSync(join(root, f));
+  if (f.endsWith('.js')) {
+    total.raw += bytes.length;
+    total.gzip += gzipSync(bytes, { level: 9 }).length;
+  }
   console.log(
     `${f.padEnd(40)} ${kib(statSync(join(root, f)).size).padStart(9)} ${kib(gzipSync(bytes, { level: 9 }).length).padStart(9)}`,
   );
 }
+
+console.log(`all JavaScript: ${kib(total.raw)}, ${kib(total.gzip)} gzipped file by file`);
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const server = await startLabServer({ root, port: 0 });

@@ -46,7 +46,8 @@ test(
   'the post page equals segloss demo --json for two settings, with no console error',
   { skip },
   async () => {
-    for (const query of ['', '?seed=3&n=4&size=32&missing=3&quality=2']) {
+    // The defaults, and the issue's example (where Math.sin of chromium and Node differ in the last bit).
+    for (const query of ['', '?seed=7&n=6&size=48&missing=2&quality=3']) {
       const { page, problems } = await browser.newPage();
       await page.goto(`${server.url}${query}`);
       await page.waitForSelector('body[data-ready="true"]');
@@ -123,13 +124,12 @@ test(
     assert.ok(last < 0.8 * first, `loss ${first} -> ${last}`);
     const tensors = page.locator('[data-testid="train-tensors"]');
     assert.equal(await tensors.getAttribute('data-min'), await tensors.getAttribute('data-max'));
-    // The same run in Node (same library code, same seed); the scenes' noise goes through Math.cos,
-    // whose last bit may differ between engines, hence the tolerance.
+    // The same run in Node (same library code, same seed, the same wasm kernels): the same number.
     const node = new LabTrainer({ losses: ['crossentropy'], seed: 1 });
     let nodeLoss = 0;
     for (let i = 0; i < 20; i++) nodeLoss = node.step()[0];
     node.dispose();
-    assert.ok(Math.abs(last - nodeLoss) < 1e-3 * nodeLoss, `browser ${last}, node ${nodeLoss}`);
+    assert.equal(last, nodeLoss);
     // Download: model.json and model.weights.bin, loadable by tfjs.
     const files = new Map<string, string>();
     const done = new Promise<void>((resolve) => {

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { disk, ellipse, paintPixels, polygon, type PixelCoords } from './index.js';
 import { rasterEllipse } from './ellipse.js';
-import { sinCos } from './trig.js';
 import { decodePixels, loadDrawFixtures, type DrawCase } from '../../test/helpers/draw-fixtures.js';
 
 const fixtures = loadDrawFixtures();
@@ -64,7 +63,7 @@ test('exact-boundary ellipses (integer centres, integer and half-integer radii, 
   for (const c of boundary) {
     if (c.kind !== 'ellipse' || c.avx512 === undefined) throw new Error(`${c.name}: no avx512 entry`);
     const { r, c: col, rRadius, cRadius, rotation } = c.args;
-    // numpy's baseline (libm) path: ellipse() with correctly rounded sin/cos (checked in the loop above).
+    // numpy's baseline (libm) path: ellipse() itself (also checked in the loop above).
     assert.deepEqual(keys(ellipse(r, col, rRadius, cRadius, { shape: [60, 60], rotation })), decodePixels(c));
     // numpy's AVX512 path: the same evaluation with numpy's SVML sin/cos gives skimage's other pixel set.
     const avx = c.avx512;
@@ -79,19 +78,6 @@ test('exact-boundary ellipses (integer centres, integer and half-integer radii, 
   assert.equal(circle.count, 317);
   assert.equal(circle.avx512.count, 305);
   assert.ok(flipped >= 1, `${flipped} cases differ between numpy's two sin/cos paths`);
-});
-
-test('sinCos: correctly rounded (hand values, symmetries, quadrants)', () => {
-  assert.deepEqual(sinCos(0), [0, 1]);
-  // 71 degrees: the double nearest sin is 0.9455185755993167 (glibc agrees; numpy's AVX512 path gives ...168)
-  assert.deepEqual(sinCos(71 * (Math.PI / 180)), [0.9455185755993167, 0.32556815445715676]);
-  // x = 6.928842874252849: cos = 0.79870426591062876358..., so the nearest double is ...288 (glibc: ...287)
-  assert.equal(sinCos(6.928842874252849)[1], 0.7987042659106288);
-  for (const x of [0.3, 1.2, 2.5, 3.1, 4.4, 5.9, -0.7, -2.2]) {
-    const [s, c] = sinCos(x);
-    assert.ok(Math.abs(s - Math.sin(x)) <= 2.3e-16 && Math.abs(c - Math.cos(x)) <= 2.3e-16, `x = ${x}`);
-    assert.deepEqual(sinCos(-x), [-s, c]);
-  }
 });
 
 test('rasterisers emit pixels in row-major order like skimage', () => {

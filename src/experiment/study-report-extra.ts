@@ -79,7 +79,7 @@ export function absentSection(summary: StudySummary, assets: ReportAssets): stri
       'lower is better. Losses that infer the annotated classes from the labels tend to raise it.</p>',
   );
   const modes = [...new Set(summary.groups.map((g) => g.dropMode))];
-  for (const mode of modes) {
+  for (const mode of [...modes.filter((m) => m !== 'none'), ...modes.filter((m) => m === 'none')]) {
     const groups = summary.groups.filter((g) => g.dropMode === mode);
     const rates = [...new Set(groups.map((g) => g.dropRate))].sort((a, b) => a - b);
     const methods = [...new Set(groups.map((g) => g.method))];
@@ -103,7 +103,8 @@ export function absentSection(summary: StudySummary, assets: ReportAssets): stri
     const rate = assets.rates[mode];
     const fg = summary.classNames.slice(1);
     if (rate === undefined || fg.length === 0) continue;
-    parts.push(`<p class="note">Per class at rate ${escapeHtml(rateText(rate))} (mean over seeds):</p>`);
+    const at = mode === 'none' ? '' : ` at rate ${escapeHtml(rateText(rate))}`;
+    parts.push(`<p class="note">Per class${at} (mean over seeds):</p>`);
     parts.push(
       tableHtml(
         ['method', ...fg],

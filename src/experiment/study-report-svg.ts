@@ -33,13 +33,18 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** Decimals that tell ticks apart: 2, or 3 when they are closer than 0.01. */
+function tickDigits(ticks: readonly number[]): number {
+  return ticks.length > 1 && Math.abs(ticks[1] - ticks[0]) < 0.01 ? 3 : 2;
+}
+
 /** Value range of `values` padded by 5%, clamped to `[0, 1]` when `unit` (IoU-like values). */
 function paddedRange(values: readonly number[], unit: boolean): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return unit ? [0, 1] : [-1, 1];
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
-  const pad = Math.max((hi - lo) * 0.05, 0.005);
+  const pad = Math.max((hi - lo) * 0.05, 0.01);
   lo -= pad;
   hi += pad;
   return unit ? [Math.max(0, lo), Math.min(1, hi)] : [lo, hi];
@@ -53,7 +58,8 @@ const svgOpen = (w: number, h: number, label: string, id?: string) =>
   `<title>${escapeHtml(label)}</title><rect width="${w}" height="${h}" fill="white"/>`;
 
 /** A y axis with ticks and grid lines across `[x0, x1]`. */
-function yAxis(ticks: number[], y: (v: number) => number, x0: number, x1: number, digits: number): string {
+function yAxis(ticks: number[], y: (v: number) => number, x0: number, x1: number): string {
+  const digits = tickDigits(ticks);
   return ticks
     .map(
       (t) =>
@@ -80,10 +86,11 @@ export function rateChartSvg(
   oracle: StudyGroup | undefined,
   mode: string,
 ): string {
-  const w = 620;
+  const longest = Math.max(20, ...series.map((s) => s.method.length));
+  const right = Math.round(48 + 6.3 * longest);
+  const w = 450 + right;
   const h = 320;
   const left = 52;
-  const right = 170;
   const top = 16;
   const bottom = 40;
   const rates = [...new Set(series.flatMap((s) => s.groups.map((g) => g.dropRate)))].sort((a, b) => a - b);
@@ -98,7 +105,7 @@ export function rateChartSvg(
   const x = scale(rates[0] - pad, rates[rates.length - 1] + pad, left, w - right);
   const offset = (i: number) => (i - (series.length - 1) / 2) * 5;
   const parts = [svgOpen(w, h, `Mean test IoU against ${mode} drop rate`, `rate-chart-${mode}`)];
-  parts.push(yAxis(niceTicks(ylo, yhi), y, left, w - right, 2));
+  parts.push(yAxis(niceTicks(ylo, yhi), y, left, w - right));
   for (const r of rates) {
     parts.push(`<text x="${n1(x(r))}" y="${h - bottom + 14}" text-anchor="middle">${rateText(r)}</text>`);
   }
@@ -175,10 +182,11 @@ export function forestSvg(
   const m = Math.max(Math.abs(lo0), Math.abs(hi0));
   const x = scale(-m, m, left, w - right);
   const parts = [svgOpen(w, h, `Paired differences against the reference, ${mode} drop`, `forest-${mode}`)];
-  for (const t of niceTicks(-m, m, 6)) {
+  const xt = niceTicks(-m, m, 6);
+  for (const t of xt) {
     parts.push(
       `<line x1="${n1(x(t))}" x2="${n1(x(t))}" y1="${top - 6}" y2="${h - 30}" stroke="${t === 0 ? '#444' : '#e4e4e4'}"/>`,
-      `<text x="${n1(x(t))}" y="${h - 18}" text-anchor="middle">${formatNumber(t, 2)}</text>`,
+      `<text x="${n1(x(t))}" y="${h - 18}" text-anchor="middle">${formatNumber(t, tickDigits(xt))}</text>`,
     );
   }
   parts.push(
@@ -236,7 +244,7 @@ export function curvesSvg(
   id: string,
   label: string,
 ): string {
-  const pw = 200;
+  const pw = Math.max(200, 70 + 6.6 * Math.max(0, ...panels.map((p) => p.method.length)));
   const ph = 150;
   const cols = Math.min(3, Math.max(1, panels.length));
   const rowsN = Math.ceil(panels.length / cols);
@@ -255,7 +263,7 @@ export function curvesSvg(
     const x = scale(0, smax, ox + 34, ox + pw - 8);
     const y = scale(ylo, yhi, oy + ph - 24, oy + 16);
     parts.push(`<text x="${ox + 34}" y="${oy + 11}" font-weight="600">${escapeHtml(p.method)}</text>`);
-    parts.push(yAxis(niceTicks(ylo, yhi, 4), y, ox + 34, ox + pw - 8, 2));
+    parts.push(yAxis(niceTicks(ylo, yhi, 4), y, ox + 34, ox + pw - 8));
     parts.push(
       `<text x="${ox + 34}" y="${oy + ph - 11}">0</text>`,
       `<text x="${ox + pw - 8}" y="${oy + ph - 11}" text-anchor="end">${smax} steps</text>`,

@@ -21,10 +21,11 @@ import {
 import { curvesSvg, forestSvg, methodColor, rateChartSvg } from './study-report-svg.js';
 import type { DropMode, StudyGroup, StudySummary } from './study-types.js';
 
-/** Methods in first-seen order of the groups. */
-export const reportMethods = (summary: StudySummary): string[] => [
-  ...new Set(summary.groups.map((g) => g.method)),
-];
+/** Methods in first-seen order of the groups, the oracle last. */
+export const reportMethods = (summary: StudySummary): string[] => {
+  const all = [...new Set(summary.groups.map((g) => g.method))];
+  return [...all.filter((m) => m !== 'oracle'), ...all.filter((m) => m === 'oracle')];
+};
 
 /** Drop modes in first-seen order, `'none'` (full labels: the oracle, or a study without drops) last. */
 export const reportModes = (summary: StudySummary): DropMode[] => {
@@ -54,8 +55,8 @@ const code = (v: unknown) => `<code>${escapeHtml(typeof v === 'string' ? v : JSO
 function setupSection(summary: StudySummary): string {
   const c = summary.config;
   const e = summary.environment;
-  const list = (v: unknown) =>
-    Array.isArray(v) && v.length > 0 ? code(v.join(', ')) : '<span class="na">none</span>';
+  const list = (v: unknown, sep = ', ') =>
+    Array.isArray(v) && v.length > 0 ? code(v.join(sep)) : '<span class="na">none</span>';
   const finished = summary.runs.filter((r) => r.meanIoU !== null).length;
   const failed = summary.runs.filter((r) => r.meanIoU === null);
   const rows = [
@@ -69,7 +70,7 @@ function setupSection(summary: StudySummary): string {
     dd('drop modes', list(c.dropModes)),
     dd('drop rates', list(c.dropRates)),
     dd('seeds', list(c.seeds)),
-    dd('training flags', list(c.trainArgs)),
+    dd('training flags', list(c.trainArgs, ' ')),
     dd(
       'loss options',
       c.lossOptions && Object.keys(c.lossOptions).length > 0
@@ -90,9 +91,14 @@ function setupSection(summary: StudySummary): string {
   const failures =
     failed.length === 0
       ? ''
-      : `<p class="warn">Runs without scores: ${failed
-          .map((r) => `${code(r.dir)}${r.error ? ` (${escapeHtml(r.error.split('\n').pop() ?? '')})` : ''}`)
-          .join(', ')}.</p>`;
+      : `<details><summary class="warn">${failed.length} run(s) without scores (not run yet, running or failed)</summary><ul>` +
+        failed
+          .map(
+            (r) =>
+              `<li>${code(r.dir)}${r.error ? `: ${escapeHtml(r.error.split('\n').pop() ?? '')}` : ''}</li>`,
+          )
+          .join('') +
+        '</ul></details>';
   return (
     `<section id="setup"><h2>Setup</h2>\n<dl class="setup">${rows.join('\n')}</dl>\n` +
     `<p>Command:</p><code class="cmd" id="command">${escapeHtml(e.command)}</code>\n${failures}</section>`
@@ -119,7 +125,9 @@ function resultsSection(summary: StudySummary, colorOf: (m: string) => string): 
   const oracle = summary.groups.find((g) => g.method === 'oracle');
   for (const mode of reportModes(summary)) {
     const rates = ratesOf(summary, mode);
-    const methods = [...new Set(summary.groups.filter((g) => g.dropMode === mode).map((g) => g.method))];
+    const methods = reportMethods(summary).filter((m) =>
+      summary.groups.some((g) => g.dropMode === mode && g.method === m),
+    );
     const find = (m: string, r: number) =>
       summary.groups.find((g) => g.method === m && g.dropMode === mode && g.dropRate === r);
     parts.push(`<h3>${escapeHtml(modeTitle(mode))}</h3>`);
@@ -130,7 +138,7 @@ function resultsSection(summary: StudySummary, colorOf: (m: string) => string): 
         `table-meanIoU-${mode}`,
       ),
     );
-    if (mode !== 'none' && rates.length > 0) {
+    if (mode !== 'none' && summary.groups.some((g) => g.dropMode === mode && g.meanIoU.mean !== null)) {
       const series = methods.map((m) => ({
         method: m,
         color: colorOf(m),
@@ -200,6 +208,7 @@ function comparisonsSection(summary: StudySummary, colorOf: (m: string) => strin
         `table-comparisons-${mode}`,
       ),
     );
+    if (rows.every((c) => c.meanDifference === null)) continue;
     parts.push(
       `<figure>${forestSvg(rows, colorOf, mode)}<figcaption>Mean paired difference (square) with its 95% t-interval (line); ` +
         'right of zero the method beats the reference.</figcaption></figure>',
@@ -218,13 +227,11 @@ function curvesSection(summary: StudySummary, assets: ReportAssets, colorOf: (m:
   for (const mode of reportModes(summary)) {
     const rate = assets.rates[mode];
     if (rate === undefined || (mode === 'none' && reportModes(summary).length > 1)) continue;
-    const methods = [
-      ...new Set(
-        assets.curves
-          .filter((c) => (c.dropMode === mode && c.dropRate === rate) || c.method === 'oracle')
-          .map((c) => c.method),
+    const methods = reportMethods(summary).filter((m) =>
+      assets.curves.some(
+        (c) => c.method === m && (m === 'oracle' || (c.dropMode === mode && c.dropRate === rate)),
       ),
-    ];
+    );
     const panels = methods.map((m) => ({
       method: m,
       color: colorOf(m),

@@ -11,6 +11,7 @@ import { predictCommand } from './predict.js';
 import { synthCommand } from './synth.js';
 import { experimentCommand } from './experiment.js';
 import { reportCommand } from './report.js';
+import { labCommand } from './lab.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   demo: demoCommand as CommandDef<ArgsDef>,
@@ -22,6 +23,7 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   synth: synthCommand as CommandDef<ArgsDef>,
   experiment: experimentCommand as CommandDef<ArgsDef>,
   report: reportCommand as CommandDef<ArgsDef>,
+  lab: labCommand as CommandDef<ArgsDef>,
 };
 
 const root = defineCommand({

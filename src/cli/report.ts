@@ -5,7 +5,10 @@ import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
 import { writeStudySummary } from '../experiment/grid.js';
 import { planStudy } from '../experiment/study-plan.js';
-import { readRunScores, readStudyConfig } from '../experiment/study-summary.js';
+import { buildStudySummary, readRunScores, readStudyConfig } from '../experiment/study-summary.js';
+import { studyMarkdown } from '../experiment/study-markdown.js';
+import type { StudyEnvironment, StudySummary } from '../experiment/study-types.js';
+import { writeFileAtomic } from '../data/atomic.js';
 import { writeStudyReport } from '../experiment/study-report-write.js';
 import { backendFlag, intFlag } from './args.js';
 import type { CliIO } from './io.js';
@@ -13,16 +16,39 @@ import type { CliIO } from './io.js';
 const NAME = 'report';
 const WHERE = `segloss ${NAME}`;
 
-/** The command recorded in an existing summary.json (the experiment's), or undefined. */
-function previousCommand(dir: string): string | undefined {
+/** The environment recorded in an existing summary.json (where the experiment ran), or undefined. */
+function previousEnvironment(dir: string): StudyEnvironment | undefined {
   try {
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
-      environment?: { command?: unknown };
+      environment?: StudyEnvironment;
     };
-    return typeof s.environment?.command === 'string' ? s.environment.command : undefined;
+    const e = s.environment;
+    return typeof e?.command === 'string' && typeof e.datasetHash === 'string' ? e : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Rewrites summary.json and summary.md of the study folder from its finished runs: with the
+ * environment of the summary already there (the experiment's command, dataset hash and machine), else
+ * as `segloss experiment` writes it (which hashes the dataset folder, so that must exist).
+ */
+function rewriteSummary(from: string, dataDir: string, command: string): StudySummary {
+  const previous = previousEnvironment(from);
+  if (previous === undefined) {
+    if (!existsSync(dataDir)) {
+      fail(
+        WHERE,
+        `the study's data folder ${dataDir} does not exist (summary.json records its hash); run from where the experiment ran`,
+      );
+    }
+    return writeStudySummary(from, command);
+  }
+  const summary = buildStudySummary(from, previous);
+  writeFileAtomic(WHERE, join(from, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
+  writeFileAtomic(WHERE, join(from, 'summary.md'), studyMarkdown(summary));
+  return summary;
 }
 
 /**
@@ -71,8 +97,7 @@ export const reportCommand = defineCommand({
     const images = args.images === undefined ? undefined : intFlag(NAME, 'images', args.images, 0, 64);
     const backend = backendFlag(NAME, args.backend);
     await setupBackend(backend);
-    const command = previousCommand(from) ?? ['segloss', NAME, ...rawArgs].join(' ');
-    const summary = writeStudySummary(from, command);
+    const summary = rewriteSummary(from, config.data, ['segloss', NAME, ...rawArgs].join(' '));
     const { file, notes } = writeStudyReport(from, summary, { file: args.out, data: args.data, images });
     if (args.json) {
       io.out(

@@ -131,7 +131,13 @@ function collectPredictions(
     notes.push(`No predictions: the dataset folder ${data ?? '(not in the summary)'} was not found.`);
     return null;
   }
-  const source = openSplit(data, split);
+  let source: ItemSource;
+  try {
+    source = openSplit(data, split);
+  } catch (e) {
+    notes.push(`No predictions: ${(e as Error).message}`);
+    return null;
+  }
   const indices = spreadIndices(source.n, options.images ?? 4);
   const alpha = options.alpha ?? 0.5;
   const images = indices.map((index) => ({

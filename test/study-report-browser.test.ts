@@ -43,7 +43,11 @@ test(
       for (const s of sizes) assert.deepEqual(s, [2, true]);
       // the numbers as the reader sees them
       const shown = await page.$$eval('[data-metric]', (els) =>
-        els.map((e) => ({ ...(e as HTMLElement).dataset, text: (e as HTMLElement).innerText })),
+        els.map((e) => {
+          const d = (e as HTMLElement).dataset;
+          const [method, mode, rate, metric, value] = [d.method, d.mode, d.rate, d.metric, d.value];
+          return { method, mode, rate, metric, value, text: (e as HTMLElement).innerText };
+        }),
       );
       const find = (method: string, mode: string, rate: number, metric: string) => {
         const hits = shown.filter(

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerSeglossWasmKernels, useSimdKernels } from '../src/backend/index.js';
+import { registerSeglossKernels, useSimdKernels } from '../src/backend/index.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 5) || 5;
@@ -19,7 +19,7 @@ const baseline = args.includes('--baseline');
 
 await tf.setBackend('wasm');
 const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-registerSeglossWasmKernels();
+registerSeglossKernels();
 
 /** Median of a list of times. */
 function median(ms: number[]): number {

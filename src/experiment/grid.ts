@@ -131,6 +131,8 @@ function jobOf(run: PlannedRun, config: ExperimentConfig): PoolJob {
   const options = config.lossOptions?.[run.loss];
   const train = ['train', '--data', config.data, '--loss', run.loss, '--seed', String(run.seed)];
   train.push('--out', run.dir, ...(config.trainArgs ?? []), ...backend);
+  // The pool fills the cores with runs: one worker per run unless trainArgs ask for more.
+  if (!(config.trainArgs ?? []).includes('--workers')) train.push('--workers', '1');
   if (options !== undefined) train.push('--options', JSON.stringify(options));
   if (run.resume) train.push('--resume');
   const evaluate = ['eval', '--model', run.dir, '--data', config.data, '--split', config.split ?? 'test'];

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import { getLoss } from '../losses/registry.js';
 import { Adam } from './adam.js';
+import { batchTargets } from './batch-loss.js';
+import { startWorkerExecutor } from './parallel/worker-executor.js';
+import { checkWorkers, type ExecutorFactory, type StepExecutor } from './step-executor.js';
 import {
   latestCheckpointDir,
   readCheckpoint,
@@ -39,6 +41,14 @@ export interface TrainOptions {
   /** Continue from the newest complete checkpoint of `runDir` (same config required). */
   readonly resume?: boolean;
   readonly onProgress?: (p: StepProgress) => void;
+  /**
+   * Worker threads for data-parallel steps (default 1: the step runs in this thread); from 1 to the
+   * batch size. Not part of the run config: a run may resume with another count (see
+   * parallel/worker-executor.ts for what changes with batch norm).
+   */
+  readonly workers?: number;
+  /** Replaces the step executor that `workers` selects (tests inject faults through it). */
+  readonly executor?: ExecutorFactory;
 }
 
 /** What {@link train} returns. */
@@ -99,23 +109,11 @@ function validate(model: tf.LayersModel, source: ItemSource, step: number): Vali
  * every trainable weight, and an Adam update. Returns the loss value.
  */
 function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: TrainBatch): number {
-  const loss = getLoss(config.loss.name);
   const trainable = model.trainableWeights;
   const vars = trainable.map((w) => w.read() as tf.Variable);
   const x = tf.tensor(batch.x.data, [...batch.x.shape]);
-  const y = tf.tensor(batch.y.data, [...batch.y.shape]);
-  const options: Record<string, unknown> = { ...config.loss.options };
-  const extra: tf.Tensor[] = [x, y];
-  if ('annotated' in loss.defaults && options.annotated === undefined) {
-    const a = tf.tensor(batch.annotated.data, [...batch.annotated.shape]);
-    options.annotated = a;
-    extra.push(a);
-  }
-  if (batch.ignore !== null && 'ignoreMask' in loss.defaults) {
-    const m = tf.tensor(batch.ignore.data, [...batch.ignore.shape]);
-    options.ignoreMask = m;
-    extra.push(m);
-  }
+  const { loss, y, options, tensors } = batchTargets(config, batch);
+  const extra: tf.Tensor[] = [x, ...tensors];
   const { value, grads } = tf.variableGrads(
     () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
     vars,
@@ -149,6 +147,8 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = checkRunConfig(options.config);
   const { runDir } = options;
+  const workers = options.workers ?? 1;
+  checkWorkers(WHERE, workers, config.batchSize);
   const { train: source, val } = openSources(config.data);
   const [h, w, ch] = config.model.inputShape;
   if (source.height !== h || source.width !== w || source.channels !== ch) {
@@ -187,9 +187,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     writeTrainingReport(runDir, config, history);
     return dir;
   };
+  const executor: StepExecutor = await (
+    options.executor ??
+    (workers > 1
+      ? (parts) => startWorkerExecutor({ ...parts, workers })
+      : async ({ model: m, adam: a, config: c }) => ({
+          step: async (batch) => trainStep(m, a, c, batch),
+          close: async () => {},
+        }))
+  )({ model, adam, config });
   for (let step = start + 1; step <= config.steps; step++) {
     const batch = makeBatch(source, cursor.next());
-    const loss = trainStep(model, adam, config, batch);
+    const loss = await executor.step(batch);
     history.steps.push(step);
     history.loss.push(loss);
     const last = step === config.steps;
@@ -213,6 +222,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (step % 10 === 0) await new Promise((r) => setImmediate(r));
   }
   if (start === config.steps) writeTrainingReport(runDir, config, history);
+  await executor.close();
   adam.dispose();
   model.dispose();
   return {

@@ -92,6 +92,11 @@ export function useSimdKernels(on: boolean): boolean {
   return was;
 }
 
+/** Whether segloss' SIMD kernels are switched on ({@link useSimdKernels}); e.g. to start workers alike. */
+export function simdKernelsEnabled(): boolean {
+  return enabled;
+}
+
 /**
  * The kernels' exports, instantiated on first call; null when switched off by
  * {@link useSimdKernels} or where this engine cannot compile the module (no WebAssembly, or no

@@ -1,0 +1,38 @@
+import type * as tf from '@tensorflow/tfjs';
+import { fail } from '../core/errors.js';
+import type { Adam } from './adam.js';
+import type { RunConfig } from './config.js';
+import type { TrainBatch } from './source.js';
+
+/**
+ * What the training loop calls for one optimisation step: the loss of `batch`, its gradient for every
+ * trainable weight of the loop's model, and one Adam update of that model. Two implementations: the
+ * in-process step of loop.ts (one thread), and the data-parallel one of parallel/worker-executor.ts
+ * (`workers` threads, each a shard of the batch; same result up to float summation order).
+ */
+export interface StepExecutor {
+  /** Runs one step on `batch` and returns its loss value. */
+  step(batch: TrainBatch): Promise<number>;
+  /** Frees what the executor holds (worker threads); the model and the optimiser stay the caller's. */
+  close(): Promise<void>;
+}
+
+/** What a step executor works on: the loop's model (updated in place), its optimiser and the run. */
+export interface ExecutorParts {
+  readonly model: tf.LayersModel;
+  readonly adam: Adam;
+  readonly config: RunConfig;
+}
+
+/** Makes the step executor of a run (see `TrainOptions.executor`). */
+export type ExecutorFactory = (parts: ExecutorParts) => Promise<StepExecutor>;
+
+/**
+ * Checks a worker count against the batch size: an integer in `[1, batchSize]` (every worker needs at
+ * least one image).
+ */
+export function checkWorkers(where: string, workers: number, batchSize: number): void {
+  if (!Number.isInteger(workers) || workers < 1 || workers > batchSize) {
+    fail(where, `workers is ${workers}; expected an integer from 1 to the batch size (${batchSize})`);
+  }
+}

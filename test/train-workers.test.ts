@@ -4,7 +4,8 @@
 // or exits ends the run with a one-line error and leaves the last complete checkpoint as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { runCli, tinyTrainArgs } from './helpers/cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '../src/backend/setup.js';
@@ -217,4 +218,15 @@ test('batch norm, 2 workers: the first layer moving mean is the whole batch one 
   // give the batch mean. Later layers see activations normalised per shard, so theirs differ.
   assert.ok(diff(first) <= 1e-6, `first moving mean differs by ${diff(first)}`);
   assert.ok(diff(second) > 1e-6, `second moving mean should differ (per-shard statistics): ${diff(second)}`);
+});
+
+test('segloss train --workers: more workers than images is a one-line error, before anything is written', async () => {
+  const out = join(tmp(), 'run');
+  const r = await runCli(...tinyTrainArgs(out, { extra: ['--workers', '5'] }));
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.err,
+    'segloss: segloss train: --workers is 5; expected at most --batch (4): each worker takes at least one image',
+  );
+  assert.equal(existsSync(out), false);
 });

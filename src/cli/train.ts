@@ -171,8 +171,14 @@ export const trainCommand = defineCommand({
     const config = configOf(args as Args, base);
     const workers =
       typeof args.workers === 'string'
-        ? intFlag(NAME, 'workers', args.workers, 1, config.batchSize)
+        ? intFlag(NAME, 'workers', args.workers, 1, 4096)
         : Math.min(availableParallelism(), config.batchSize);
+    if (workers > config.batchSize) {
+      fail(
+        WHERE,
+        `--workers is ${workers}; expected at most --batch (${config.batchSize}): each worker takes at least one image`,
+      );
+    }
     const every = Math.max(1, Math.floor(config.steps / 20));
     const progress = progressReporter(io, every);
     let result;

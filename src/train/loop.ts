@@ -129,6 +129,12 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
   return v;
 }
 
+/** The step executor of one thread: {@link trainStep} in this thread (`workers: 1`). */
+export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config }) => ({
+  step: async (batch) => trainStep(model, adam, config, batch),
+  close: async () => {},
+});
+
 /**
  * Trains the run's U-Net with Adam on its data, validating and checkpointing periodically, and writes
  * `RUN_DIR/metrics.json` and `RUN_DIR/training-curves.{png,svg}`. Deterministic: the data order comes

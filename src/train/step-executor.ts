@@ -15,6 +15,27 @@ export interface StepExecutor {
   step(batch: TrainBatch): Promise<number>;
   /** Frees what the executor holds (worker threads); the model and the optimiser stay the caller's. */
   close(): Promise<void>;
+  /**
+   * Where the time of the steps so far went (ms, summed over steps), when the executor keeps it: the
+   * coordinator's serial work (weights to shared memory, the loss on the whole batch, summing the shard
+   * gradients, Adam) against the time it waited for the workers.
+   */
+  readonly timings?: StepTimings;
+}
+
+/** See {@link StepExecutor.timings}. */
+export interface StepTimings {
+  steps: number;
+  /** Weights and images written to shared memory. */
+  send: number;
+  /** Waiting for the workers' forward passes. */
+  forward: number;
+  /** The loss and its gradient on the whole batch. */
+  loss: number;
+  /** Waiting for the workers' backward passes. */
+  backward: number;
+  /** Summing the shard gradients, averaging the moving statistics, and Adam. */
+  update: number;
 }
 
 /** What a step executor works on: the loop's model (updated in place), its optimiser and the run. */

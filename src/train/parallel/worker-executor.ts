@@ -33,7 +33,7 @@ import type { Adam } from '../adam.js';
 import { batchTargets } from '../batch-loss.js';
 import type { RunConfig } from '../config.js';
 import type { TrainBatch } from '../source.js';
-import type { StepExecutor } from '../step-executor.js';
+import type { StepExecutor, StepTimings } from '../step-executor.js';
 import {
   ABORT,
   type FromWorker,
@@ -232,19 +232,29 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   await guarded('starting the workers', () => replies.expect('ready', 0, workers));
 
   let stepNo = 0;
+  const timings: StepTimings = { steps: 0, send: 0, forward: 0, loss: 0, backward: 0, update: 0 };
+  let mark = 0;
+  const lap = (phase: Exclude<keyof StepTimings, 'steps'>): void => {
+    const now = performance.now();
+    timings[phase] += now - mark;
+    mark = now;
+  };
   const step = async (batch: TrainBatch): Promise<number> => {
     if (closed) fail(WHERE, 'the worker executor is closed');
     const n = batch.x.shape[0];
     if (n !== b) fail(WHERE, `batch has ${n} images; the workers were sized for ${b}`);
     stepNo += 1;
     const id = stepNo;
+    mark = performance.now();
     // 1. Weights and images to shared memory; each worker runs the forward pass of its shard.
     for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
     xs.set(batch.x.data);
     const shards = shardBatch(b, workers);
     const preds = replies.expect('pred', id, workers);
     shards.forEach((s, k) => post(k, { type: 'step', step: id, ...s }));
+    lap('send');
     await guarded(`step ${id}`, () => preds);
+    lap('forward');
     // 2. The loss on the whole batch and its gradient with respect to the outputs.
     const t = batchTargets(config, batch);
     const p = tf.tensor(pred.subarray(0, n * h * w * c), [n, h, w, c]);
@@ -258,6 +268,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       await close();
       fail(WHERE, `loss is ${loss} at step ${adam.iteration + 1}; lower --lr or check the data`);
     }
+    lap('loss');
     // 3. Backward passes; then the shard gradients summed (worker 0 first) and one Adam update.
     const dones = replies.expect('done', id, workers);
     for (let k = 0; k < workers; k++) {
@@ -265,6 +276,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       Atomics.notify(flags, k);
     }
     await guarded(`step ${id}`, () => dones);
+    lap('backward');
     const updates = new Map<string, { variable: tf.Variable; grad: tf.Tensor }>();
     const made: tf.Tensor[] = [];
     for (const s of layout.slots) {
@@ -284,7 +296,9 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     }
     adam.apply(updates);
     tf.dispose(made);
+    lap('update');
+    timings.steps += 1;
     return loss;
   };
-  return { step, close };
+  return { step, close, timings };
 }

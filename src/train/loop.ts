@@ -129,7 +129,11 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
   return v;
 }
 
-/** The step executor of one thread: {@link trainStep} in this thread (`workers: 1`). */
+/**
+ * The step executor of one thread: {@link trainStep} in this thread (`workers: 1`).
+ *
+ * @example `const executor = await inProcessExecutor({ model, adam, config }); await executor.step(batch);`
+ */
 export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config }) => ({
   step: async (batch) => trainStep(model, adam, config, batch),
   close: async () => {},

@@ -51,6 +51,9 @@ export type ExecutorFactory = (parts: ExecutorParts) => Promise<StepExecutor>;
 /**
  * Checks a worker count against the batch size: an integer in `[1, batchSize]` (every worker needs at
  * least one image).
+ *
+ * @example `checkWorkers('train', 3, 2)` throws `segloss: train: workers is 3; expected an integer from 1
+ * to the batch size (2)`.
  */
 export function checkWorkers(where: string, workers: number, batchSize: number): void {
   if (!Number.isInteger(workers) || workers < 1 || workers > batchSize) {

@@ -67,6 +67,8 @@ export function runHostKernel(
 /**
  * The configs that run `kernelFunc` as `kernelName` on every backend of {@link HOST_KERNEL_BACKENDS},
  * for a kernel group (kernel-registry.ts).
+ *
+ * @example `hostKernelConfigs('SeglossCrossEntropy', kernelFunc)` gives one config for wasm, one for cpu.
  */
 export function hostKernelConfigs(kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig[] {
   return HOST_KERNEL_BACKENDS.map((backendName) => ({ kernelName, backendName, kernelFunc }));

@@ -62,6 +62,8 @@ export function displacedKernel(kernelName: string, backendName: string): Kernel
 /**
  * Registers the kernels of `group` that are for `backendName` (replacing tfjs' own of the same name,
  * see {@link replaceKernel}) and the group's gradients. Idempotent.
+ *
+ * @example `registerKernelGroup(convGradGroup, 'wasm')` (after `@tensorflow/tfjs-backend-wasm` is imported).
  */
 export function registerKernelGroup(group: KernelGroup, backendName: string): void {
   for (const config of group.kernels) if (config.backendName === backendName) replaceKernel(config);

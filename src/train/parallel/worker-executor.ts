@@ -58,7 +58,12 @@ export interface WorkerExecutorOptions {
   readonly fault?: InjectedFault;
 }
 
-/** Images `start … start + count − 1` of each worker: contiguous shards whose sizes differ by at most 1. */
+/**
+ * Images `start … start + count − 1` of each worker: contiguous shards whose sizes differ by at most 1,
+ * the larger ones first.
+ *
+ * @example `shardBatch(5, 2)` is `[{ start: 0, count: 3 }, { start: 3, count: 2 }]`.
+ */
 export function shardBatch(batchSize: number, workers: number): { start: number; count: number }[] {
   const base = Math.floor(batchSize / workers);
   const extra = batchSize % workers;

@@ -4,7 +4,7 @@
  * N worker threads (`startWorkerExecutor`), on the same U-Net and a random batch.
  */
 import { Adam } from '../src/train/adam.js';
-import type { RunConfig } from '../src/train/config.js';
+import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
 import { inProcessExecutor } from '../src/train/loop.js';
 import { modelOf } from '../src/train/model-io.js';
 import { startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
@@ -15,7 +15,7 @@ import type { StepExecutor } from '../src/train/step-executor.js';
 export function benchConfig(size: number, batch: number, batchNorm: boolean): RunConfig {
   return {
     format: 'segloss-run',
-    version: 1,
+    version: 2,
     model: {
       inputShape: [size, size, 1],
       numClasses: 4,
@@ -40,6 +40,7 @@ export function benchConfig(size: number, batch: number, batchNorm: boolean): Ru
     classNames: ['background', 'a', 'b', 'c'],
     batchSize: batch,
     learningRate: 1e-3,
+    recipe: LEGACY_RECIPE,
     seed: 1,
     steps: 1,
     checkpointEvery: 1,
@@ -93,7 +94,7 @@ export async function executorRunner(
   const executor: StepExecutor =
     workers === 1 ? await inProcessExecutor(parts) : await startWorkerExecutor({ ...parts, workers });
   const data = randomBatch(size, batch);
-  await executor.step(data);
+  await executor.step(data, config.learningRate);
   const t = executor.timings;
   const start = t === undefined ? undefined : { ...t };
   return {
@@ -114,7 +115,7 @@ export async function executorRunner(
       for (let i = 0; i < steps; i++) {
         const c0 = process.cpuUsage();
         const t0 = performance.now();
-        await executor.step(data);
+        await executor.step(data, config.learningRate);
         wall.push(performance.now() - t0);
         const c = process.cpuUsage(c0);
         cpu.push((c.user + c.system) / 1000);

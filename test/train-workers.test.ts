@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setupBackend } from '../src/backend/setup.js';
 import { SCENE_CLASSES } from '../src/synth/scenes.js';
 import { latestCheckpointDir, readCheckpoint } from '../src/train/checkpoint.js';
-import type { RunConfig } from '../src/train/config.js';
+import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
 import { train } from '../src/train/loop.js';
 import * as tf from '@tensorflow/tfjs';
 import type { Adam } from '../src/train/adam.js';
@@ -34,7 +34,7 @@ const TOLERANCE = 1e-5;
 function config(overrides: Partial<RunConfig> = {}, batchNorm = false): RunConfig {
   return {
     format: 'segloss-run',
-    version: 1,
+    version: 2,
     model: {
       inputShape: [16, 16, 1],
       numClasses: 4,
@@ -59,6 +59,7 @@ function config(overrides: Partial<RunConfig> = {}, batchNorm = false): RunConfi
     classNames: SCENE_CLASSES.slice(0, 4),
     batchSize: 5,
     learningRate: 0.01,
+    recipe: LEGACY_RECIPE,
     seed: 5,
     steps: 6,
     checkpointEvery: 2,
@@ -135,7 +136,7 @@ for (const workers of [2, 3]) {
       },
     } as unknown as Adam;
     const executor = await startWorkerExecutor({ model, adam: recorder, config: c, workers });
-    const loss = await executor.step(batch);
+    const loss = await executor.step(batch, c.learningRate);
     await executor.close();
     const x = tf.tensor(batch.x.data, [...batch.x.shape]);
     const t = batchTargets(c, batch);

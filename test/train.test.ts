@@ -75,11 +75,21 @@ test('train: same seed twice → identical weights; resume from an earlier check
     JSON.parse(readFileSync(join(b, 'metrics.json'), 'utf8')),
     JSON.parse(readFileSync(join(a, 'metrics.json'), 'utf8')),
   );
-  // Only --out and --resume: the saved config is used, and the run extends to more steps.
-  const more = await run('train', '--out', b, '--resume', '--steps', '16', '--backend', 'wasm', '--json');
+  // A cosine schedule depends on the run length: extending the run is refused, nothing written.
+  const longer = await run('train', '--out', b, '--resume', '--steps', '16', '--backend', 'wasm', '--json');
+  assert.equal(longer.code, 1);
+  assert.match(longer.err, /another configuration: steps \(12 vs 16\)/);
+  assert.ok(!existsSync(join(b, 'checkpoints', 'step-000016')));
+});
+
+test('train --lr-schedule constant: only --out and --resume use the saved config; the run extends', async () => {
+  const dir = join(tmp(), 'flat');
+  const args = [...tinyTrainArgs(dir, { steps: 4 }), '--lr-schedule', 'constant'];
+  assert.equal((await run(...args)).code, 0);
+  const more = await run('train', '--out', dir, '--resume', '--steps', '8', '--backend', 'wasm', '--json');
   assert.equal(more.code, 0, more.err);
-  assert.equal(JSON.parse(more.out).steps, 16);
-  assert.equal(JSON.parse(more.out).resumedFrom, 12);
+  assert.equal(JSON.parse(more.out).steps, 8);
+  assert.equal(JSON.parse(more.out).resumedFrom, 4);
 });
 
 test('train: an existing run folder is not overwritten without --resume', async () => {

@@ -11,8 +11,8 @@ import type { TrainBatch } from './source.js';
  * (`workers` threads, each a shard of the batch; same result up to float summation order).
  */
 export interface StepExecutor {
-  /** Runs one step on `batch` and returns its loss value. */
-  step(batch: TrainBatch): Promise<number>;
+  /** Runs one step on `batch` with Adam's step size `learningRate` and returns the loss value. */
+  step(batch: TrainBatch, learningRate: number): Promise<number>;
   /** Frees what the executor holds (worker threads); the model and the optimiser stay the caller's. */
   close(): Promise<void>;
   /**

@@ -162,7 +162,7 @@ class Replies {
  * @example
  * ```ts
  * const executor = await startWorkerExecutor({ model, adam, config, workers: 2 });
- * const loss = await executor.step(makeBatch(source, cursor.next()));
+ * const loss = await executor.step(makeBatch(source, cursor.next()), 1e-3);
  * await executor.close();
  * ```
  */
@@ -244,7 +244,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     timings[phase] += now - mark;
     mark = now;
   };
-  const step = async (batch: TrainBatch): Promise<number> => {
+  const step = async (batch: TrainBatch, learningRate: number): Promise<number> => {
     if (closed) fail(WHERE, 'the worker executor is closed');
     const n = batch.x.shape[0];
     if (n !== b) fail(WHERE, `batch has ${n} images; the workers were sized for ${b}`);
@@ -299,7 +299,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       if (s.trainable) updates.set(s.name, { variable: v.read() as tf.Variable, grad: tensor });
       else v.write(tensor);
     }
-    adam.apply(updates);
+    adam.apply(updates, learningRate);
     tf.dispose(made);
     lap('update');
     timings.steps += 1;

@@ -290,7 +290,8 @@ export const trainCommand = defineCommand({
     }
     const v = result.finalValidation;
     io.out(
-      `trained ${result.step - result.resumedFrom} step(s) on ${backend} (${workers} worker${workers > 1 ? 's' : ''}) in ${result.seconds.toFixed(1)} s` +
+      `trained ${result.step - result.resumedFrom} step(s) on ${backend} in ${result.seconds.toFixed(1)} s` +
+        ` with ${workers} worker${workers > 1 ? 's' : ''}` +
         (result.resumedFrom > 0 ? ` (resumed from step ${result.resumedFrom})` : ''),
     );
     io.out(`final loss ${summary.finalLoss?.toFixed(4) ?? 'n/a'}`);

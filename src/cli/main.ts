@@ -10,6 +10,7 @@ import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { synthCommand } from './synth.js';
 import { experimentCommand } from './experiment.js';
+import { labCommand } from './lab.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   demo: demoCommand as CommandDef<ArgsDef>,
@@ -20,6 +21,7 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   predict: predictCommand as CommandDef<ArgsDef>,
   synth: synthCommand as CommandDef<ArgsDef>,
   experiment: experimentCommand as CommandDef<ArgsDef>,
+  lab: labCommand as CommandDef<ArgsDef>,
 };
 
 const root = defineCommand({

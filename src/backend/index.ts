@@ -10,4 +10,4 @@ export { valueSummary, checkTensorValues } from './value-check.js';
 export { conv2dInputGradient } from './kernels/conv2d-backprop-input.js';
 export { conv2dFilterGradient } from './kernels/conv2d-backprop-filter.js';
 export { convGeometry, type ConvGeometry } from './kernels/conv-geometry.js';
-export { useSimdKernels } from './wasm/simd-instance.js';
+export { useSimdKernels, useRelaxedSimd } from './wasm/simd-instance.js';

@@ -5,6 +5,7 @@
 import { relaxedSimdActive, simdKernels, useRelaxedSimd } from '../../src/backend/wasm/simd-instance.js';
 import { checkSimdCase, SIMD_CASES } from '../helpers/simd-check.js';
 
+useRelaxedSimd(true);
 simdKernels();
 const relaxed = relaxedSimdActive();
 const fused = SIMD_CASES.map((c, i) => checkSimdCase(c, i + 1));

@@ -7,9 +7,11 @@
  * module is about 1.3 KB, so it is compiled synchronously on first use (browsers allow synchronous
  * compilation of modules under 4 KB on the main thread).
  *
- * Where the engine has relaxed SIMD (Chrome 114+, Node 22+; Node 20 only with
- * `--experimental-wasm-relaxed-simd`), the variant built with `f32x4.relaxed_madd` (a fused
- * multiply-add on CPUs with FMA) is used instead; {@link useRelaxedSimd} switches it off.
+ * {@link useRelaxedSimd}`(true)` selects, where the engine has relaxed SIMD (Chrome 114+, Node 22+;
+ * Node 20 only with `--experimental-wasm-relaxed-simd`), the variant built with `f32x4.relaxed_madd` (a
+ * fused multiply-add on CPUs with FMA). It is off by default: its results differ in the last bits from
+ * the plain build and between CPUs with and without FMA, and segloss keeps runs reproducible across
+ * engines (the browser lab equals `segloss` in Node) and machines.
  */
 import { SIMD_KERNELS_WASM } from './simd-kernels-module.js';
 import { SIMD_KERNELS_RELAXED_WASM } from './simd-kernels-relaxed-module.js';
@@ -77,7 +79,7 @@ export function instantiateBase64<T>(b64: string, imports: WebAssembly.Imports):
 }
 
 let enabled = true;
-let relaxedWanted = true;
+let relaxedWanted = false;
 let relaxedActive = false;
 
 /**
@@ -122,14 +124,14 @@ export function simdKernels(): SimdKernelExports | null {
 }
 
 /**
- * Prefers (default) or refuses the relaxed-SIMD build of the kernels; takes effect at the next
+ * Prefers or refuses (default) the relaxed-SIMD build of the kernels; takes effect at the next
  * {@link simdKernels} call (the instance is made again). Where the engine lacks relaxed SIMD the plain
  * build is used either way.
  *
  * @returns the previous setting.
  * @example
  * ```ts
- * const was = useRelaxedSimd(false); // the f32x4.mul + f32x4.add build, for comparison
+ * const was = useRelaxedSimd(true); // fused multiply-adds where the engine has them
  * useRelaxedSimd(was);
  * ```
  */

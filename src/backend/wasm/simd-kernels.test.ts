@@ -59,8 +59,10 @@ test('direct kernel calls match the reference, also after a larger problem left 
   SIMD_CASES.forEach((c, i) => checkSimdCase(c, i + 1));
 });
 
-test('the relaxed-SIMD build is used exactly where the engine validates it', () => {
-  useRelaxedSimd(true);
+test('the relaxed-SIMD build: off by default, and on request used exactly where the engine validates it', () => {
+  simdKernels();
+  assert.equal(relaxedSimdActive(), false, 'off by default');
+  assert.equal(useRelaxedSimd(true), false);
   simdKernels();
   const validates = WebAssembly.validate(Buffer.from(SIMD_KERNELS_RELAXED_WASM, 'base64'));
   assert.equal(relaxedSimdActive(), validates);
@@ -68,7 +70,6 @@ test('the relaxed-SIMD build is used exactly where the engine validates it', () 
   assert.equal(relaxedSimdActive(), false, 'switched off: the plain build');
   assert.ok(simdKernels() !== null);
   assert.equal(relaxedSimdActive(), false);
-  useRelaxedSimd(true);
 });
 
 test('with --experimental-wasm-relaxed-simd (Node 20) the relaxed build runs and matches the reference', () => {

@@ -1,6 +1,6 @@
 /**
  * The cross-entropy map as one single-pass kernel on the wasm and cpu backends (host-kernel.ts):
- * `SeglossCrossEntropy`. tensor.ts uses it when the active backend has it, and tfjs ops otherwise
+ * `SeglossCrossEntropy`. losses/crossentropy/tensor.ts uses it when the active backend has it, and tfjs ops otherwise
  * (webgl, tfjs-node).
  *
  * Shapes: `y` and `p` are `[..., C]`; the map is `[...]` (the last axis dropped). With
@@ -15,7 +15,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
-import { registerHostKernel, runHostKernel } from '../../backend/kernels/host-kernel.js';
+import { hostKernelConfigs, runHostKernel } from './host-kernel.js';
 
 /** The kernel's name. */
 export const CE_MAP_KERNEL = 'SeglossCrossEntropy';
@@ -102,4 +102,8 @@ function crossEntropyKernel(args: {
   });
 }
 
-registerHostKernel(CE_MAP_KERNEL, crossEntropyKernel as unknown as tf.KernelFunc);
+/** The kernel's configs for wasm and cpu (kernel group `crossentropy` of register.ts). */
+export const crossEntropyMapConfigs: readonly tf.KernelConfig[] = hostKernelConfigs(
+  CE_MAP_KERNEL,
+  crossEntropyKernel as unknown as tf.KernelFunc,
+);

@@ -10,6 +10,7 @@ import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { synthCommand } from './synth.js';
 import { experimentCommand } from './experiment.js';
+import { reportCommand } from './report.js';
 import { labCommand } from './lab.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
@@ -21,6 +22,7 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   predict: predictCommand as CommandDef<ArgsDef>,
   synth: synthCommand as CommandDef<ArgsDef>,
   experiment: experimentCommand as CommandDef<ArgsDef>,
+  report: reportCommand as CommandDef<ArgsDef>,
   lab: labCommand as CommandDef<ArgsDef>,
 };
 

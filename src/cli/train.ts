@@ -1,6 +1,7 @@
 import { backendFlag } from './args.js';
 import { defineCommand } from 'citty';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
@@ -234,6 +235,10 @@ export const trainCommand = defineCommand({
     },
     'absent-rate': { type: 'string', description: 'synthetic: probability a class is absent (default 0.2)' },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto; env SEGLOSS_BACKEND)' },
+    workers: {
+      type: 'string',
+      description: 'threads that share each batch (default: the number of cores, at most --batch)',
+    },
     json: { type: 'boolean', description: 'print one JSON object at the end' },
   },
   async run({ args, data }) {
@@ -243,6 +248,16 @@ export const trainCommand = defineCommand({
     const base =
       args.resume && existsSync(join(runDir, 'config.json')) ? readRunConfig(runDir, WHERE) : undefined;
     const config = configOf(args as Args, base);
+    const workers =
+      typeof args.workers === 'string'
+        ? intFlag(NAME, 'workers', args.workers, 1, 4096)
+        : Math.min(availableParallelism(), config.batchSize);
+    if (workers > config.batchSize) {
+      fail(
+        WHERE,
+        `--workers is ${workers}; expected at most --batch (${config.batchSize}): each worker takes at least one image`,
+      );
+    }
     const every = Math.max(1, Math.floor(config.steps / 20));
     const progress = progressReporter(io, every);
     let result;
@@ -251,6 +266,7 @@ export const trainCommand = defineCommand({
         config,
         runDir,
         resume: Boolean(args.resume),
+        workers,
         onProgress: (p) => progress.update(p),
       });
     } finally {
@@ -259,6 +275,7 @@ export const trainCommand = defineCommand({
     const summary = {
       runDir,
       backend,
+      workers,
       steps: result.step,
       resumedFrom: result.resumedFrom,
       finalLoss: result.history.loss.at(-1) ?? null,
@@ -274,6 +291,7 @@ export const trainCommand = defineCommand({
     const v = result.finalValidation;
     io.out(
       `trained ${result.step - result.resumedFrom} step(s) on ${backend} in ${result.seconds.toFixed(1)} s` +
+        ` with ${workers} worker${workers > 1 ? 's' : ''}` +
         (result.resumedFrom > 0 ? ` (resumed from step ${result.resumedFrom})` : ''),
     );
     io.out(`final loss ${summary.finalLoss?.toFixed(4) ?? 'n/a'}`);

@@ -176,7 +176,7 @@ export class LabTrainer {
     const values = losses.map((name, k) => {
       const loss = getLoss(name);
       const model = this.models[k];
-      const options = 'annotated' in loss.defaults ? { annotated: a } : {};
+      const options = loss.takesAnnotated ? { annotated: a } : {};
       const trainable = model.trainableWeights;
       const vars = trainable.map((w) => w.read() as tf.Variable);
       const { value, grads } = tf.variableGrads(

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { valueSummary } from '../../core/tensor-input.js';
-import { hasKernel } from '../../backend/kernels/host-kernel.js';
-import { CE_MAP_KERNEL } from './crossentropy-host-kernel.js';
+import { valueSummary } from '../../backend/value-check.js';
+import { hasKernel } from '../../backend/kernels/kernel-registry.js';
+import { CE_MAP_KERNEL } from '../../backend/kernels/crossentropy-map.js';
 
 /** True when every value of `x` lies in `[lo, hi]` (one pass, see valueSummary). */
 function allWithin(x: tf.Tensor, lo: number, hi: number): boolean {
@@ -16,7 +16,7 @@ function recordingGradients(): boolean {
 }
 
 /**
- * {@link crossEntropyMapTensor} on the single-pass host kernel of crossentropy-host-kernel.ts (wasm and cpu): while
+ * {@link crossEntropyMapTensor} on the single-pass host kernel of backend/kernels/crossentropy-map.ts (wasm and cpu): while
  * gradients are recorded the forward pass also returns `∂map/∂p`, and the backward pass is one
  * broadcast multiply by `dy`.
  */
@@ -54,7 +54,7 @@ function crossEntropyMapKernel(
  *   `L = -sum_c y_c log q_c`,  `dL/dp_c = -y_c / q_c` where `p_c = q_c` (inside the clip), else 0.
  * Logits, with `log p = z - logsumexp(z)` (tf.logSoftmax, stable):
  *   `L = -sum_c y_c log p_c`,  `dL/dz_c = p_c * sum_k y_k - y_c`.
- * On the wasm and cpu backends this is one single-pass kernel (crossentropy-host-kernel.ts); elsewhere
+ * On the wasm and cpu backends this is one single-pass kernel (backend/kernels/crossentropy-map.ts); elsewhere
  * {@link crossEntropyMapOps}. bench/loss.ts measures them against a plain loop.
  *
  * @example

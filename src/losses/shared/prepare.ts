@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NdArray } from '../../core/ndarray.js';
 import { checkFinite, checkPair, checkRange, type PairLayout } from '../../core/validate.js';
-import {
-  asNdArray,
-  asTensor,
-  checkTensorValues,
-  flattenPixelMask,
-  type ArrayInput,
-} from '../../core/tensor-input.js';
+import { asNdArray, asTensor, flattenPixelMask, type ArrayInput } from '../../core/tensor-input.js';
+import { checkTensorValues } from '../../backend/value-check.js';
 
 /** The options the input checks read: whether `yPred` holds logits, and the per-pixel ignore mask. */
 export interface PrepareOptions {

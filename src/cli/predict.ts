@@ -3,7 +3,7 @@ import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
 import { decodeImage, readPngHeader, channelsOf } from '../data/png-io.js';
 import { classPalette } from '../report/colors.js';
-import { writePng } from '../report/png.js';
+import { writePng } from '../data/png-encode.js';
 import { loadRun, predictLabels } from '../train/model-io.js';
 import { overlay } from '../train/overlay.js';
 import { numberFlag } from './args.js';

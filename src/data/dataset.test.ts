@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { ndarray } from '../core/ndarray.js';
 import { batches, loadItem, openDataset, writeDataset } from './index.js';
-import { encodePng } from '../report/png.js';
+import { encodePng } from './png-encode.js';
 
 const classes = [{ name: 'background' }, { name: 'disk' }, { name: 'ring' }];
 

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { fail } from '../core/errors.js';
-import { writeFileAtomic } from '../data/atomic.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** Pixels to write: exactly one of `rgba` (4 bytes/pixel), `rgb` (3) or `grey` (1), row-major. */
 export interface PngPixels {

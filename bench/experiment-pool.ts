@@ -53,8 +53,7 @@ try {
       trainArgs,
       backend: 'wasm',
     });
-    if (r.runs.some((x) => x.scores === null))
-      throw new Error(`experiment-pool: a run failed with --jobs ${j}`);
+    if (r.pool.some((x) => !x.ok)) throw new Error(`experiment-pool: a run failed with --jobs ${j}`);
     return r.seconds;
   };
   console.log(`4 runs (2 losses x 2 seeds), ${steps} steps of batch 8 at ${size}x${size}, wasm`);

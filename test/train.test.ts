@@ -75,11 +75,21 @@ test('train: same seed twice → identical weights; resume from an earlier check
     JSON.parse(readFileSync(join(b, 'metrics.json'), 'utf8')),
     JSON.parse(readFileSync(join(a, 'metrics.json'), 'utf8')),
   );
-  // Only --out and --resume: the saved config is used, and the run extends to more steps.
-  const more = await run('train', '--out', b, '--resume', '--steps', '16', '--backend', 'wasm', '--json');
+  // A cosine schedule depends on the run length: extending the run is refused, nothing written.
+  const longer = await run('train', '--out', b, '--resume', '--steps', '16', '--backend', 'wasm', '--json');
+  assert.equal(longer.code, 1);
+  assert.match(longer.err, /another configuration: steps \(12 vs 16\)/);
+  assert.ok(!existsSync(join(b, 'checkpoints', 'step-000016')));
+});
+
+test('train --lr-schedule constant: only --out and --resume use the saved config; the run extends', async () => {
+  const dir = join(tmp(), 'flat');
+  const args = [...tinyTrainArgs(dir, { steps: 4 }), '--lr-schedule', 'constant'];
+  assert.equal((await run(...args)).code, 0);
+  const more = await run('train', '--out', dir, '--resume', '--steps', '8', '--backend', 'wasm', '--json');
   assert.equal(more.code, 0, more.err);
-  assert.equal(JSON.parse(more.out).steps, 16);
-  assert.equal(JSON.parse(more.out).resumedFrom, 12);
+  assert.equal(JSON.parse(more.out).steps, 8);
+  assert.equal(JSON.parse(more.out).resumedFrom, 4);
 });
 
 test('train: an existing run folder is not overwritten without --resume', async () => {
@@ -127,11 +137,12 @@ test('train --resume: another loss, model or data config is refused, nothing wri
 
 test('train --resume: a cut-short checkpoint is refused with a clear error', async () => {
   const dir = join(tmp(), 'run');
-  assert.equal((await run(...tinyTrainArgs(dir, { steps: 4 }))).code, 0);
+  const flat = ['--lr-schedule', 'constant']; // a run that may be extended
+  assert.equal((await run(...tinyTrainArgs(dir, { steps: 4 }), ...flat)).code, 0);
   const bin = join(dir, 'checkpoints', 'step-000004', 'weights.bin');
   const bytes = readFileSync(bin);
   writeFileSync(bin, bytes.subarray(0, 100));
-  const r = await run(...tinyTrainArgs(dir, { steps: 8 }), '--resume');
+  const r = await run(...tinyTrainArgs(dir, { steps: 8 }), ...flat, '--resume');
   assert.equal(r.code, 1);
   assert.match(
     r.err,

@@ -22,13 +22,21 @@ export const evalCommand = defineCommand({
     model: { type: 'string', description: 'run folder written by segloss train', required: true },
     data: { type: 'string', description: 'dataset folder', required: true },
     split: { type: 'string', description: "split to evaluate (default 'test'; 'none' = the whole folder)" },
+    checkpoint: {
+      type: 'string',
+      description: 'latest | best: the final checkpoint or the best by validation mean IoU (default latest)',
+    },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto)' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run({ args, data }) {
     const io = (data as { io: CliIO }).io;
+    const kind = args.checkpoint ?? 'latest';
+    if (kind !== 'latest' && kind !== 'best') {
+      fail(WHERE, `--checkpoint is '${kind}'; expected latest or best`);
+    }
     await setupBackend(backendFlag(NAME, args.backend));
-    const run = loadRun(args.model, WHERE);
+    const run = loadRun(args.model, WHERE, kind);
     const splitName = args.split ?? 'test';
     const useSplit =
       splitName !== 'none' &&
@@ -56,6 +64,7 @@ export const evalCommand = defineCommand({
         JSON.stringify({
           model: args.model,
           step: run.checkpoint.meta.step,
+          checkpoint: kind,
           split: useSplit ? splitName : null,
           ...result,
         }),

@@ -1,9 +1,11 @@
 import { defineCommand } from 'citty';
 import { fail } from '../core/errors.js';
 import { getLoss } from '../losses/registry.js';
-import { runExperiment } from '../experiment/grid.js';
-import { summaryMarkdown } from '../experiment/summary.js';
-import { backendFlag, intFlag, jsonObjectFlag } from './args.js';
+import { runExperiment, type ExperimentConfig } from '../experiment/grid.js';
+import { studyMarkdown } from '../experiment/study-markdown.js';
+import { planStudy, type AnnotatedSource, type Baseline } from '../experiment/study-plan.js';
+import type { LabelDropMode } from '../synth/drop-modes.js';
+import { backendFlag, intFlag, jsonObjectFlag, numberFlag } from './args.js';
 import type { CliIO } from './io.js';
 
 const NAME = 'experiment';
@@ -20,14 +22,26 @@ function listFlag(flag: string, value: string): string[] {
 }
 
 /** The `segloss train` flags that an experiment passes to every run. */
-const TRAIN_FLAGS = ['steps', 'batch', 'lr', 'checkpoint-every', 'depth', 'filters'] as const;
+const TRAIN_FLAGS = [
+  'steps',
+  'batch',
+  'lr',
+  'lr-schedule',
+  'warmup',
+  'bn-batches',
+  'ema',
+  'checkpoint-every',
+  'validate-every',
+  'depth',
+  'filters',
+] as const;
 
 /** `segloss experiment`: every (loss, seed) trained and evaluated in a pool of processes, then aggregated. */
 export const experimentCommand = defineCommand({
   meta: {
     name: NAME,
     description:
-      'Train and evaluate losses x seeds in a pool of processes: test IoU as mean ± sd (resumable)',
+      'Train and evaluate methods x drop settings x seeds in a pool of processes; paired statistics (resumable)',
   },
   args: {
     data: { type: 'string', description: 'dataset folder with train, val and test splits', required: true },
@@ -51,9 +65,29 @@ export const experimentCommand = defineCommand({
     depth: { type: 'string', description: 'train: U-Net levels (default 3)' },
     filters: { type: 'string', description: 'train: filters at the first level (default 16)' },
     backend: { type: 'string', description: 'auto | wasm | cpu | node, for every run (default auto)' },
+    'drop-mode': {
+      type: 'string',
+      description:
+        'object,class,subset: remove labels of a fully annotated training split (see train --drop-mode)',
+    },
+    'drop-rates': { type: 'string', description: 'comma-separated drop rates in [0, 1], e.g. 0,0.3,0.6,0.9' },
+    annotated: {
+      type: 'string',
+      description: 'explicit,infer: how partial-label losses learn the annotated classes (default explicit)',
+    },
+    baselines: {
+      type: 'string',
+      description: 'oracle,drop-incomplete,ignore-background: baselines beside the losses',
+    },
+    reference: { type: 'string', description: 'method the others are compared with (default crossentropy)' },
+    only: { type: 'string', description: 'comma-separated run ids to run (see --plan)' },
+    plan: {
+      type: 'boolean',
+      description: 'print one command per run (for SLURM, GNU parallel, ...) and exit',
+    },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
   },
-  async run({ args, data }) {
+  async run({ args, data, rawArgs }) {
     const io = (data as { io: CliIO }).io;
     const losses = listFlag('losses', args.losses);
     for (const loss of losses) getLoss(loss);
@@ -71,27 +105,49 @@ export const experimentCommand = defineCommand({
       const v = (args as Record<string, unknown>)[flag];
       if (typeof v === 'string') trainArgs.push(`--${flag}`, v);
     }
-    const result = await runExperiment(
-      {
-        data: args.data,
-        losses,
-        seeds,
-        out: args.out,
-        split: args.split,
-        jobs: args.jobs === undefined ? undefined : intFlag(NAME, 'jobs', args.jobs, 1, 256),
-        lossOptions: lossOptions as Record<string, Record<string, unknown>>,
-        trainArgs,
-        backend: args.backend === undefined ? undefined : backendFlag(NAME, args.backend),
-      },
-      {
-        onStart: (id) => io.err(`started ${id}`),
-        onDone: (r) =>
-          io.err(
-            `${r.ok ? 'finished' : 'FAILED'} ${r.id} in ${(r.ms / 1000).toFixed(1)} s${r.ok ? '' : `: ${r.error}`}`,
-          ),
-      },
-    );
-    const failed = result.runs.filter((r) => r.scores === null);
+    const optional = (flag: string) => {
+      const v = (args as Record<string, unknown>)[flag];
+      return typeof v === 'string' ? listFlag(flag, v) : undefined;
+    };
+    const config: ExperimentConfig = {
+      data: args.data,
+      losses,
+      seeds,
+      out: args.out,
+      split: args.split,
+      jobs: args.jobs === undefined ? undefined : intFlag(NAME, 'jobs', args.jobs, 1, 256),
+      lossOptions: lossOptions as Record<string, Record<string, unknown>>,
+      trainArgs,
+      backend: args.backend === undefined ? undefined : backendFlag(NAME, args.backend),
+      dropModes: optional('drop-mode') as LabelDropMode[] | undefined,
+      dropRates: optional('drop-rates')?.map((r) => numberFlag(NAME, 'drop-rates', r, 0, 1)),
+      annotated: optional('annotated') as AnnotatedSource[] | undefined,
+      baselines: optional('baselines') as Baseline[] | undefined,
+      reference: args.reference,
+      only: optional('only'),
+      command: ['segloss', 'experiment', ...rawArgs].join(' '),
+    };
+    if (args.plan) {
+      // One command per run, for an external scheduler; each is idempotent and resumable.
+      const keep: string[] = [];
+      for (let i = 0; i < rawArgs.length; i++) {
+        const a = rawArgs[i];
+        if (a === '--jobs' || a === '--only') i++;
+        else if (a !== '--plan' && !/^--(jobs|only)=/.test(a)) keep.push(a);
+      }
+      for (const run of planStudy(config)) {
+        io.out(['segloss', 'experiment', ...keep.map(shellQuote), '--jobs', '1', '--only', run.id].join(' '));
+      }
+      return;
+    }
+    const result = await runExperiment(config, {
+      onStart: (id) => io.err(`started ${id}`),
+      onDone: (r) =>
+        io.err(
+          `${r.ok ? 'finished' : 'FAILED'} ${r.id} in ${(r.ms / 1000).toFixed(1)} s${r.ok ? '' : `: ${r.error}`}`,
+        ),
+    });
+    const failed = result.pool.filter((p) => !p.ok);
     if (args.json)
       io.out(
         JSON.stringify({
@@ -99,21 +155,25 @@ export const experimentCommand = defineCommand({
           jobs: result.jobs,
           seconds: result.seconds,
           summary: result.summary,
-          runs: result.runs,
         }),
       );
     else {
       io.out(
-        `${result.runs.length} run(s), ${result.pool.length} run now with ${result.jobs} process(es) in ${result.seconds.toFixed(1)} s`,
+        `${result.plan.length} run(s), ${result.pool.length} run now with ${result.jobs} process(es) in ${result.seconds.toFixed(1)} s`,
       );
-      io.out(summaryMarkdown(result.summary).trimEnd());
+      io.out(studyMarkdown(result.summary).trimEnd());
       io.out(`results: ${args.out}/summary.md, summary.json and one folder per run`);
     }
     if (failed.length > 0) {
       fail(
         WHERE,
-        `${failed.length} run(s) failed: ${failed.map((r) => `${r.loss}/seed-${r.seed}`).join(', ')} (see log.txt in their folders)`,
+        `${failed.length} run(s) failed: ${failed.map((r) => r.id).join(', ')} (see log.txt in their folders)`,
       );
     }
   },
 });
+
+/** A word for a POSIX shell: bare when safe, else single-quoted. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -31,6 +31,10 @@ export const synthCommand = defineCommand({
       type: 'string',
       description: 'probability a class is absent from an image (default 0.2)',
     },
+    'max-objects': {
+      type: 'string',
+      description: 'objects per present class, uniform in 1..N (default 1)',
+    },
     seed: { type: 'string', description: 'seed (default 0)' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
@@ -49,6 +53,7 @@ export const synthCommand = defineCommand({
       missingRate: num('missing-rate', args['missing-rate'], 0.3),
       absentRate: num('absent-rate', args['absent-rate'], 0.2),
       seed: int('seed', args.seed, 0, 0, 2 ** 31 - 1),
+      maxObjects: int('max-objects', args['max-objects'], 1, 1, 8),
     };
     const splits = synthSplits(o);
     const classes = SCENE_CLASSES.slice(0, o.numClasses).map((name) => ({ name }));

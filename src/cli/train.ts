@@ -6,7 +6,10 @@ import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
 import { openDataset } from '../data/png-dataset.js';
 import { SCENE_CLASSES } from '../synth/scenes.js';
-import type { DataConfig, RunConfig } from '../train/config.js';
+import { DEFAULT_RECIPE, type DataConfig, type RunConfig, type TrainingRecipe } from '../train/config.js';
+import { LR_SCHEDULES, type LrSchedule } from '../train/schedule.js';
+import { DROP_MODES, type LabelDropMode } from '../synth/drop-modes.js';
+import type { LabelPlan } from '../train/label-plan.js';
 import { train } from '../train/loop.js';
 import { readRunConfig } from '../train/model-io.js';
 import { progressReporter } from '../train/progress.js';
@@ -86,6 +89,47 @@ function configOf(args: Args, base: RunConfig | undefined): RunConfig {
       ? Math.ceil((intFlag(NAME, 'epochs', str('epochs'), 1) * n) / batchSize)
       : int('steps', 1, base?.steps ?? 200);
   const checkpointEvery = int('checkpoint-every', 1, base?.checkpointEvery ?? 50);
+  const r = base?.recipe ?? DEFAULT_RECIPE;
+  const scheduleName = str('lr-schedule') ?? r.lrSchedule.name;
+  if (!(LR_SCHEDULES as readonly string[]).includes(scheduleName)) {
+    fail(WHERE, `--lr-schedule is '${scheduleName}'; expected ${LR_SCHEDULES.join(', ')}`);
+  }
+  const dropMode = str('drop-mode');
+  if (dropMode !== undefined && !(DROP_MODES as readonly string[]).includes(dropMode)) {
+    fail(WHERE, `--drop-mode is '${dropMode}'; expected ${DROP_MODES.join(', ')}`);
+  }
+  if (dropMode === undefined && (str('drop-rate') !== undefined || str('drop-seed') !== undefined)) {
+    fail(WHERE, '--drop-rate and --drop-seed need --drop-mode');
+  }
+  const images = str('images') ?? base?.labels?.images ?? 'all';
+  if (images !== 'all' && images !== 'complete') {
+    fail(WHERE, `--images is '${images}'; expected all or complete`);
+  }
+  const ignoreIncomplete =
+    typeof args['ignore-incomplete-background'] === 'boolean'
+      ? (args['ignore-incomplete-background'] as boolean)
+      : (base?.labels?.ignoreIncompleteBackground ?? false);
+  const drop =
+    dropMode === undefined
+      ? (base?.labels?.drop ?? null)
+      : {
+          mode: dropMode as LabelDropMode,
+          rate: num('drop-rate', 0, 1, 0),
+          seed: int('drop-seed', 0, seed, 2 ** 31 - 1),
+        };
+  const labels: LabelPlan | undefined =
+    drop === null && images === 'all' && !ignoreIncomplete
+      ? undefined
+      : { drop, images, ignoreIncompleteBackground: ignoreIncomplete };
+  const recipe: TrainingRecipe = {
+    lrSchedule: {
+      name: scheduleName as LrSchedule['name'],
+      warmupSteps: int('warmup', 0, r.lrSchedule.warmupSteps, Math.max(0, steps - 1)),
+      power: num('poly-power', 1e-6, 100, r.lrSchedule.power),
+    },
+    batchNormBatches: int('bn-batches', 0, r.batchNormBatches, 100000),
+    ema: str('ema') === undefined ? r.ema : str('ema') === '0' ? 0 : num('ema', 1e-9, 1 - 1e-9, 0),
+  };
   const m = base?.model;
   const batchNorm =
     typeof args['batch-norm'] === 'boolean' ? (args['batch-norm'] as boolean) : (m?.batchNorm ?? true);
@@ -95,7 +139,7 @@ function configOf(args: Args, base: RunConfig | undefined): RunConfig {
   }
   return {
     format: 'segloss-run',
-    version: 1,
+    version: 2,
     model: {
       inputShape: shape,
       numClasses: classNames.length,
@@ -108,9 +152,11 @@ function configOf(args: Args, base: RunConfig | undefined): RunConfig {
     },
     loss: { name: lossName, options },
     data,
+    ...(labels === undefined ? {} : { labels }),
     classNames,
     batchSize,
     learningRate: num('lr', 1e-8, 10, base?.learningRate ?? 1e-3),
+    recipe,
     seed,
     steps,
     checkpointEvery,
@@ -131,7 +177,22 @@ export const trainCommand = defineCommand({
     steps: { type: 'string', description: 'optimisation steps (default 200)' },
     epochs: { type: 'string', description: 'passes over the training data (instead of --steps)' },
     batch: { type: 'string', description: 'images per step (default 8)' },
-    lr: { type: 'string', description: 'Adam learning rate (default 0.001)' },
+    lr: { type: 'string', description: 'peak Adam learning rate of the schedule (default 0.001)' },
+    'lr-schedule': {
+      type: 'string',
+      description: 'cosine | poly | constant: learning rate over the steps (default cosine)',
+    },
+    warmup: { type: 'string', description: 'steps of linear learning-rate warm-up (default 0)' },
+    'poly-power': { type: 'string', description: "exponent of --lr-schedule poly (default 0.9, nnU-Net's)" },
+    'bn-batches': {
+      type: 'string',
+      description:
+        'training batches that re-estimate batch-norm statistics before each validation and checkpoint (default 16; 0 = off)',
+    },
+    ema: {
+      type: 'string',
+      description: 'decay of a weight average that becomes the model, e.g. 0.999 (default 0 = off)',
+    },
     seed: { type: 'string', description: 'seed of weights, data order and synthetic data (default 0)' },
     out: { type: 'string', description: 'run folder (checkpoints, metrics.json, curves)', required: true },
     'checkpoint-every': { type: 'string', description: 'steps between checkpoints (default 50)' },
@@ -140,6 +201,24 @@ export const trainCommand = defineCommand({
       description: 'steps between validations (default: checkpoint-every)',
     },
     resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint' },
+    'drop-mode': {
+      type: 'string',
+      description: 'object | class | subset: remove training annotations before step 1 (see dropLabels)',
+    },
+    'drop-rate': {
+      type: 'string',
+      description: 'probability (object, class) or share (subset) dropped, in [0, 1]',
+    },
+    'drop-seed': { type: 'string', description: 'seed of the dropped labels (default: --seed)' },
+    images: {
+      type: 'string',
+      description:
+        'all | complete: train on every image or only those with every class annotated (default all)',
+    },
+    'ignore-incomplete-background': {
+      type: 'boolean',
+      description: 'ignore the background pixels of images that are not completely annotated',
+    },
     depth: { type: 'string', description: 'U-Net levels (default 3)' },
     filters: { type: 'string', description: 'filters at the first level (default 16)' },
     'batch-norm': { type: 'boolean', description: 'batch normalisation (default on; --no-batch-norm)' },
@@ -184,7 +263,9 @@ export const trainCommand = defineCommand({
       resumedFrom: result.resumedFrom,
       finalLoss: result.history.loss.at(-1) ?? null,
       validation: result.finalValidation ?? null,
+      best: result.best,
       seconds: result.seconds,
+      batchNormSeconds: result.batchNormSeconds,
     };
     if (args.json) {
       io.out(JSON.stringify(summary));
@@ -196,12 +277,18 @@ export const trainCommand = defineCommand({
         (result.resumedFrom > 0 ? ` (resumed from step ${result.resumedFrom})` : ''),
     );
     io.out(`final loss ${summary.finalLoss?.toFixed(4) ?? 'n/a'}`);
+    if (result.batchNormSeconds > 0)
+      io.out(`batch-norm statistics re-estimated in ${result.batchNormSeconds.toFixed(1)} s in all`);
     if (v) {
       io.out(`validation mIoU ${v.meanIoU?.toFixed(4) ?? 'n/a'} at step ${v.step}`);
       config.classNames.forEach((name, k) =>
         io.out(`  ${name}: IoU ${v.perClassIoU[k]?.toFixed(4) ?? 'n/a'}`),
       );
     }
+    if (result.best !== null)
+      io.out(
+        `best validation mIoU ${result.best.meanIoU.toFixed(4)} at step ${result.best.step} (best.json)`,
+      );
     io.out(`run folder: ${runDir} (metrics.json, training-curves.png, checkpoints/)`);
   },
 });

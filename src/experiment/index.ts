@@ -2,19 +2,27 @@
 export { runPostDemo, type PostDemoOptions, type PostDemoResult } from './post-demo.js';
 export {
   runExperiment,
-  planExperiment,
+  writeStudySummary,
   seglossCommand,
   type ExperimentConfig,
   type ExperimentResult,
-  type PlannedRun,
 } from './grid.js';
-export { runPool, type PoolCommand, type PoolJob, type PoolOptions, type PoolResult } from './pool.js';
 export {
-  meanSd,
-  summarise,
-  summaryMarkdown,
-  type MeanSd,
-  type LossSummary,
-  type RunOutcome,
-  type RunScores,
-} from './summary.js';
+  planStudy,
+  studyMethods,
+  checkStudyConfig,
+  trainArgsOf,
+  evalArgsOf,
+  BASELINES,
+  type StudyConfig,
+  type StudyMethod,
+  type PlannedStudyRun,
+  type Baseline,
+  type AnnotatedSource,
+} from './study-plan.js';
+export { buildStudySummary, aggregateStudy, readStudyConfig, readRunScores } from './study-summary.js';
+export { studyMarkdown, formatAggregate } from './study-markdown.js';
+export { studyEnvironment, folderHash } from './environment.js';
+export * from './statistics.js';
+export type * from './study-types.js';
+export { runPool, type PoolCommand, type PoolJob, type PoolOptions, type PoolResult } from './pool.js';

@@ -26,6 +26,12 @@ export interface SceneOptions {
   readonly noise?: number;
   /** Number of unlabelled clutter blobs per image. Default 3. */
   readonly clutter?: number;
+  /**
+   * Objects per kept class: uniform in `[1, maxObjects]`. Default 1 (then no draw is made, so scenes
+   * of earlier versions are unchanged). Several objects of a class make per-object and per-class
+   * annotation dropping differ.
+   */
+  readonly maxObjects?: number;
 }
 
 /** Synthetic scenes: grey images, their label maps and which classes are visible. */
@@ -130,6 +136,7 @@ export function synthScenes(options: SceneOptions): Scenes {
     seed,
     noise = 0.05,
     clutter = 3,
+    maxObjects = 1,
   } = options ?? ({} as SceneOptions);
   if (!Number.isInteger(n) || n < 1) fail(where, `option 'n' is ${n}; expected a positive integer`);
   if (!Number.isInteger(size) || size < 16)
@@ -143,6 +150,8 @@ export function synthScenes(options: SceneOptions): Scenes {
     fail(where, `option 'noise' is ${noise}; expected a number >= 0`);
   if (!Number.isInteger(clutter) || clutter < 0)
     fail(where, `option 'clutter' is ${clutter}; expected an integer >= 0`);
+  if (!Number.isInteger(maxObjects) || maxObjects < 1 || maxObjects > 8)
+    fail(where, `option 'maxObjects' is ${maxObjects}; expected an integer in [1, 8]`);
   checkSeed(where, seed);
 
   const rng = new Random(seed);
@@ -169,7 +178,12 @@ export function synthScenes(options: SceneOptions): Scenes {
     }
     const kept: number[] = [];
     for (let k = 1; k < numClasses; k++) if (!rng.bernoulli(absentRate)) kept.push(k);
-    for (const k of rng.shuffle(kept)) {
+    const objects: number[] = [];
+    for (const k of kept) {
+      const copies = maxObjects > 1 ? 1 + rng.int(maxObjects) : 1;
+      for (let j = 0; j < copies; j++) objects.push(k);
+    }
+    for (const k of rng.shuffle(objects)) {
       const [cy, cx] = [rng.uniform(0.15, 0.85) * size, rng.uniform(0.15, 0.85) * size];
       mask.fill(0);
       paintPixels(mask, size, size, drawObject(k, cy, cx, size, rng), 1);

@@ -71,10 +71,19 @@ export class Adam {
     return this.t;
   }
 
-  /** One update of every variable in `updates` (name → variable and its gradient, same shape). */
-  apply(updates: ReadonlyMap<string, { variable: tf.Variable; grad: tf.Tensor }>): void {
+  /**
+   * One update of every variable in `updates` (name → variable and its gradient, same shape), with step
+   * size `learningRate` (default: the constructor's; a schedule passes its rate of this step).
+   */
+  apply(
+    updates: ReadonlyMap<string, { variable: tf.Variable; grad: tf.Tensor }>,
+    learningRate = this.learningRate,
+  ): void {
+    if (!(learningRate >= 0 && Number.isFinite(learningRate))) {
+      fail('Adam.apply', `learningRate is ${learningRate}; expected a finite number >= 0`);
+    }
     this.t += 1;
-    const lr = this.learningRate;
+    const lr = learningRate;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = 1 - this.beta2 ** this.t;
     const { beta1: b1, beta2: b2, epsilon: eps } = this;

@@ -33,15 +33,24 @@ export interface CheckpointMeta {
   readonly cursor: CursorState;
   readonly adamIteration: number;
   readonly history: TrainHistory;
+  /** The best validation so far (the `best` checkpoint), or null before the first validation. */
+  readonly best?: { readonly step: number; readonly meanIoU: number } | null;
 }
 
-/** A complete checkpoint: meta, model weights (trainable and not) and Adam's moments. */
+/**
+ * A complete checkpoint: meta, model weights (trainable and not) and Adam's moments; with weight
+ * averaging also `ema`, every weight of the averaged model (its batch-norm statistics re-estimated).
+ */
 export interface Checkpoint {
   readonly meta: CheckpointMeta;
   readonly weights: readonly NamedArray[];
   readonly m: readonly NamedArray[];
   readonly v: readonly NamedArray[];
+  readonly ema?: readonly NamedArray[];
 }
+
+/** Which checkpoint of a run: the newest (`latest.json`) or the best by validation mean IoU (`best.json`). */
+export type CheckpointKind = 'latest' | 'best';
 
 interface Manifest {
   readonly bytes: number;
@@ -50,7 +59,8 @@ interface Manifest {
 }
 
 const FORMAT = 'segloss-checkpoint';
-const FILES = ['weights', 'm', 'v'] as const;
+const FILES = ['weights', 'm', 'v', 'ema'] as const;
+const REQUIRED = new Set(['weights', 'm', 'v']);
 
 function pack(arrays: readonly NamedArray[]): { bytes: Uint8Array; manifest: Manifest } {
   const total = arrays.reduce((a, t) => a + t.data.length, 0);
@@ -70,9 +80,9 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The folder name of the checkpoint of `step`: `step-000120`. */
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(6, '0')}`;
+/** The folder name of the checkpoint of `step`: `step-000120` (`best-000120` for the best one). */
+export function checkpointName(step: number, kind: CheckpointKind = 'latest'): string {
+  return `${kind === 'best' ? 'best' : 'step'}-${String(step).padStart(6, '0')}`;
 }
 
 /**
@@ -82,21 +92,32 @@ export function checkpointName(step: number): string {
  * beyond the newest `keep` are removed afterwards.
  *
  * Layout of a checkpoint folder: `meta.json` (step, config hash, data cursor, Adam step, history, and a
- * manifest with byte length and SHA-256 of each binary), `weights.bin`, `m.bin`, `v.bin` (float32,
- * little-endian, arrays concatenated in manifest order).
+ * manifest with byte length and SHA-256 of each binary), `weights.bin`, `m.bin`, `v.bin` and, with
+ * weight averaging, `ema.bin` (float32, little-endian, arrays concatenated in manifest order).
+ *
+ * `kind: 'best'` writes `checkpoints/best-N` and `best.json` instead, keeping only the newest best.
  *
  * @returns the checkpoint folder
  */
-export function writeCheckpoint(runDir: string, ckpt: Checkpoint, keep = 2): string {
+export function writeCheckpoint(
+  runDir: string,
+  ckpt: Checkpoint,
+  keep = 2,
+  kind: CheckpointKind = 'latest',
+): string {
   const root = join(runDir, 'checkpoints');
-  const name = checkpointName(ckpt.meta.step);
+  const prefix = kind === 'best' ? 'best' : 'step';
+  if (kind === 'best') keep = 1;
+  const name = checkpointName(ckpt.meta.step, kind);
   const final = join(root, name);
   const tmp = join(root, `.${name}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const manifests: Record<string, Manifest> = {};
   for (const key of FILES) {
-    const { bytes, manifest } = pack(ckpt[key]);
+    const arrays = ckpt[key];
+    if (arrays === undefined) continue;
+    const { bytes, manifest } = pack(arrays);
     writeFileSync(join(tmp, `${key}.bin`), bytes);
     manifests[key] = manifest;
   }
@@ -104,17 +125,15 @@ export function writeCheckpoint(runDir: string, ckpt: Checkpoint, keep = 2): str
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta) + '\n');
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
-  writeFileAtomic(
-    'writeCheckpoint',
-    join(runDir, 'latest.json'),
-    JSON.stringify({ step: ckpt.meta.step, checkpoint: `checkpoints/${name}` }) + '\n',
-  );
+  const pointer = { step: ckpt.meta.step, checkpoint: `checkpoints/${name}` };
+  writeFileAtomic('writeCheckpoint', join(runDir, `${kind}.json`), JSON.stringify(pointer) + '\n');
   // Remove: temporary folders of killed writers, checkpoints past this step (written by a killed run
-  // after its last latest.json), and all but the newest `keep - 1` earlier ones.
+  // after its last pointer), and all but the newest `keep - 1` earlier ones.
   const entries = readdirSync(root);
-  const earlier = entries.filter((f) => /^step-\d+$/.test(f) && f < name).sort();
+  const own = new RegExp(`^${prefix}-\\d+$`);
+  const earlier = entries.filter((f) => own.test(f) && f < name).sort();
   const stale = entries.filter(
-    (f) => (f.startsWith('.step-') && f.includes('.tmp-')) || (/^step-\d+$/.test(f) && f > name),
+    (f) => (f.startsWith(`.${prefix}-`) && f.includes('.tmp-')) || (own.test(f) && f > name),
   );
   for (const f of [...stale, ...earlier.slice(0, Math.max(0, earlier.length - (keep - 1)))]) {
     rmSync(join(root, f), { recursive: true, force: true });
@@ -143,6 +162,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   for (const key of FILES) {
     const m = meta.files[key];
     const path = join(dir, `${key}.bin`);
+    if (m === undefined && !REQUIRED.has(key)) continue;
     if (m === undefined || !existsSync(path))
       fail(where, `${key}.bin is missing; the checkpoint is incomplete`);
     const buf = readFileSync(path);
@@ -159,18 +179,22 @@ export function readCheckpoint(dir: string): Checkpoint {
       data: all.slice(e.offset, e.offset + e.length),
     }));
   }
-  const { step, configHash, cursor, adamIteration, history } = meta;
+  const { step, configHash, cursor, adamIteration, history, best } = meta;
   return {
-    meta: { step, configHash, cursor, adamIteration, history },
+    meta: { step, configHash, cursor, adamIteration, history, best: best ?? null },
     weights: arrays.weights,
     m: arrays.m,
     v: arrays.v,
+    ...(arrays.ema === undefined ? {} : { ema: arrays.ema }),
   };
 }
 
-/** The folder `latest.json` points to, or null when the run has no checkpoint yet. */
-export function latestCheckpointDir(runDir: string): string | null {
-  const path = join(runDir, 'latest.json');
+/**
+ * The folder `latest.json` (or, for `kind: 'best'`, `best.json`) points to, or null when the run has
+ * no such checkpoint yet.
+ */
+export function latestCheckpointDir(runDir: string, kind: CheckpointKind = 'latest'): string | null {
+  const path = join(runDir, `${kind}.json`);
   if (!existsSync(path)) return null;
   let latest: { checkpoint?: unknown };
   try {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fail } from '../core/errors.js';
 import { lossFunction } from '../losses/registry.js';
+import { checkLrSchedule, type LrSchedule } from './schedule.js';
+import { checkLabelPlan, type LabelPlan } from './label-plan.js';
 
 /** The U-Net of a run (the options of `buildUNet` that a run fixes). */
 export interface ModelConfig {
@@ -40,27 +42,76 @@ export interface DatasetDataConfig {
 export type DataConfig = SyntheticDataConfig | DatasetDataConfig;
 
 /**
+ * How the weights are optimised and which model a run ends with (issue 9: a recipe whose final model is
+ * its model). Defaults: {@link DEFAULT_RECIPE}.
+ */
+export interface TrainingRecipe {
+  /** Learning rate per step (see `learningRateAt`). */
+  readonly lrSchedule: LrSchedule;
+  /**
+   * Training batches whose statistics replace the batch-norm moving averages before every validation,
+   * every checkpoint and at the end (`recomputeBatchNorm`); 0 keeps the momentum averages of training.
+   */
+  readonly batchNormBatches: number;
+  /** Decay of an exponential moving average of the weights (`WeightAverage`); 0 = none. */
+  readonly ema: number;
+}
+
+/** The recipe of `segloss train` when no flag changes it. */
+export const DEFAULT_RECIPE: TrainingRecipe = {
+  lrSchedule: { name: 'cosine', warmupSteps: 0, power: 0.9 },
+  batchNormBatches: 16,
+  ema: 0,
+};
+
+/** The recipe of runs written before recipes existed (config version 1): constant rate, momentum statistics. */
+export const LEGACY_RECIPE: TrainingRecipe = {
+  lrSchedule: { name: 'constant', warmupSteps: 0, power: 0.9 },
+  batchNormBatches: 0,
+  ema: 0,
+};
+
+/**
  * Everything that determines a training run: with the same config (and backend) two runs produce the
  * same weights. Stored as `RUN_DIR/config.json`; a resumed run must have the same config, except
  * `steps` (a run may be extended) and `checkpointEvery`.
  */
 export interface RunConfig {
   readonly format: 'segloss-run';
-  readonly version: 1;
+  readonly version: 2;
   readonly model: ModelConfig;
   readonly loss: { readonly name: string; readonly options: Record<string, unknown> };
   readonly data: DataConfig;
+  /** What is done to the training labels before step 1 (absent: used as they are). */
+  readonly labels?: LabelPlan;
   readonly classNames: readonly string[];
   readonly batchSize: number;
+  /** Base (peak) learning rate of the schedule. */
   readonly learningRate: number;
+  readonly recipe: TrainingRecipe;
   readonly seed: number;
   readonly steps: number;
   readonly checkpointEvery: number;
   readonly validateEvery: number;
 }
 
-/** Keys that may differ between a run and its resumption. */
-const FREE_KEYS = new Set(['steps', 'checkpointEvery']);
+/**
+ * Keys that may differ between a run and its resumption: `checkpointEvery`, and `steps` when the
+ * learning rate does not depend on the run length (constant schedule without warm-up), so that such a
+ * run may be extended.
+ */
+function freeKeys(config: RunConfig): Set<string> {
+  const s = config.recipe?.lrSchedule;
+  const fixedLength = s === undefined || (s.name === 'constant' && s.warmupSteps === 0);
+  return new Set(fixedLength ? ['steps', 'checkpointEvery'] : ['checkpointEvery']);
+}
+
+/** A config as read from disk: version-1 configs (before recipes) get {@link LEGACY_RECIPE}. */
+export function upgradeRunConfig(config: RunConfig): RunConfig {
+  const v = config.version as number;
+  if (v === 1 && config.recipe === undefined) return { ...config, version: 2, recipe: LEGACY_RECIPE };
+  return config;
+}
 
 /** JSON with object keys sorted, so equal configs have equal text. */
 export function canonicalJson(value: unknown): string {
@@ -71,21 +122,24 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** SHA-256 (hex) of the parts of `config` that fix the result (all but `steps`, `checkpointEvery`). */
+/** SHA-256 (hex) of the parts of `config` that fix the result (all but its free keys, see `freeKeys`). */
 export function configHash(config: RunConfig): string {
-  const fixed = Object.fromEntries(Object.entries(config).filter(([k]) => !FREE_KEYS.has(k)));
+  const free = freeKeys(config);
+  const fixed = Object.fromEntries(Object.entries(config).filter(([k]) => !free.has(k)));
   return createHash('sha256').update(canonicalJson(fixed)).digest('hex');
 }
 
 /**
  * The top-level keys (and, for nested objects, `key.sub`) in which two configs differ, ignoring
- * `steps` and `checkpointEvery`; empty when a run with `b` may resume a run with `a`.
+ * `a`'s free keys (`checkpointEvery`; `steps` under a constant schedule); empty when a run with `b`
+ * may resume a run with `a`.
  */
 export function configDifferences(a: RunConfig, b: RunConfig): string[] {
   const out: string[] = [];
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const free = freeKeys(a);
   for (const k of keys) {
-    if (FREE_KEYS.has(k)) continue;
+    if (free.has(k)) continue;
     const va = (a as unknown as Record<string, unknown>)[k];
     const vb = (b as unknown as Record<string, unknown>)[k];
     if (canonicalJson(va) === canonicalJson(vb)) continue;
@@ -123,6 +177,16 @@ export function checkRunConfig(config: RunConfig): RunConfig {
   if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
     fail(where, `learningRate is ${config.learningRate}; expected a positive number`);
   }
+  const r = config.recipe;
+  if (r === undefined) fail(where, 'recipe is missing; expected {lrSchedule, batchNormBatches, ema}');
+  checkLrSchedule(where, r.lrSchedule, config.steps);
+  if (!Number.isInteger(r.batchNormBatches) || r.batchNormBatches < 0) {
+    fail(where, `recipe.batchNormBatches is ${r.batchNormBatches}; expected an integer >= 0 (0 = off)`);
+  }
+  if (!(r.ema === 0 || (r.ema > 0 && r.ema < 1))) {
+    fail(where, `recipe.ema is ${r.ema}; expected 0 (off) or a decay in (0, 1)`);
+  }
+  if (config.labels !== undefined) checkLabelPlan(where, config.labels);
   lossFunction(config.loss.name, config.loss.options); // unknown loss or option → error
   const reduction = config.loss.options.reduction;
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum') {

@@ -17,7 +17,11 @@ import { checkRunConfig, configDifferences, configHash, type RunConfig } from '.
 import { evaluateModel } from './evaluate.js';
 import { loadWeights, modelOf, readRunConfig, readWeights } from './model-io.js';
 import { writeTrainingReport } from './report.js';
+import { learningRateAt } from './schedule.js';
+import { recomputeBatchNorm, statsBatches } from './batch-norm-stats.js';
 import { BatchCursor, makeBatch, openSources, type ItemSource, type TrainBatch } from './source.js';
+import { WeightAverage } from './weight-average.js';
+import { applyLabelPlan } from './label-plan.js';
 
 /** Progress of a run, after each step. */
 export interface StepProgress {
@@ -25,6 +29,8 @@ export interface StepProgress {
   readonly steps: number;
   readonly firstStep: number;
   readonly loss: number;
+  /** The learning rate this step used (see `learningRateAt`). */
+  readonly learningRate: number;
   readonly batchSize: number;
   /** Seconds since this process started training (excludes earlier, resumed parts). */
   readonly elapsed: number;
@@ -47,7 +53,11 @@ export interface TrainResult {
   readonly resumedFrom: number;
   readonly history: TrainHistory;
   readonly finalValidation?: ValidationPoint;
+  /** The best validation of the run (its `best` checkpoint), if it validated. */
+  readonly best: { readonly step: number; readonly meanIoU: number } | null;
   readonly seconds: number;
+  /** Seconds spent re-estimating batch-norm statistics in this process (part of `seconds`). */
+  readonly batchNormSeconds: number;
 }
 
 const WHERE = 'train';
@@ -98,7 +108,13 @@ function validate(model: tf.LayersModel, source: ItemSource, step: number): Vali
  * when the loss takes `annotated` and the options do not fix it, and its ignore mask), its gradient for
  * every trainable weight, and an Adam update. Returns the loss value.
  */
-function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: TrainBatch): number {
+function trainStep(
+  model: tf.LayersModel,
+  adam: Adam,
+  config: RunConfig,
+  batch: TrainBatch,
+  learningRate: number,
+): number {
   const loss = getLoss(config.loss.name);
   const trainable = model.trainableWeights;
   const vars = trainable.map((w) => w.read() as tf.Variable);
@@ -123,7 +139,7 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
   const updates = new Map(
     trainable.map((w, i) => [w.originalName, { variable: vars[i], grad: grads[vars[i].name] }]),
   );
-  adam.apply(updates);
+  adam.apply(updates, learningRate);
   const v = value.dataSync()[0];
   tf.dispose([value, ...Object.values(grads), ...extra]);
   if (!Number.isFinite(v))
@@ -149,7 +165,9 @@ function trainStep(model: tf.LayersModel, adam: Adam, config: RunConfig, batch: 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = checkRunConfig(options.config);
   const { runDir } = options;
-  const { train: source, val } = openSources(config.data);
+  const opened = openSources(config.data);
+  const val = opened.val;
+  const source = config.labels === undefined ? opened.train : applyLabelPlan(opened.train, config.labels);
   const [h, w, ch] = config.model.inputShape;
   if (source.height !== h || source.width !== w || source.channels !== ch) {
     fail(
@@ -158,11 +176,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     );
   }
   const ckpt = prepareRunDir(config, runDir, options.resume ?? false);
+  const { recipe } = config;
   const model = modelOf(config);
   const adam = new Adam({ learningRate: config.learningRate });
   let cursor = new BatchCursor(source.n, config.batchSize, config.seed + 1);
   const history: TrainHistory = { steps: [], loss: [], validation: [] };
   const start = ckpt?.meta.step ?? 0;
+  let best = ckpt?.meta.best ?? null;
   if (ckpt !== null) {
     loadWeights(model, ckpt.weights);
     const toMap = (list: Checkpoint['m']) =>
@@ -173,30 +193,70 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     history.loss.push(...ckpt.meta.history.loss);
     history.validation.push(...ckpt.meta.history.validation);
   }
+  // With weight averaging the run's model is a second instance holding the average.
+  const ema = recipe.ema > 0 ? new WeightAverage(model, recipe.ema) : null;
+  const averaged = ema === null ? null : modelOf(config);
+  if (ema !== null && ckpt !== null) {
+    if (ckpt.ema === undefined) fail(WHERE, `--resume: checkpoint of step ${start} has no averaged weights`);
+    ema.restore(ckpt.ema);
+  }
+  const statBatches =
+    recipe.batchNormBatches > 0
+      ? statsBatches(source.n, recipe.batchNormBatches, config.batchSize, config.seed + 2)
+      : [];
+  let batchNormSeconds = 0;
+  let preparedAt = -1;
+  /** The run's model at `step`: averaged weights if any, batch-norm statistics re-estimated if asked. */
+  const runModel = (step: number): tf.LayersModel => {
+    const target = averaged ?? model;
+    if (preparedAt === step) return target;
+    if (ema !== null && averaged !== null) {
+      // Re-estimated below; without re-estimation the average borrows the trained model's statistics.
+      ema.copyTo(averaged, statBatches.length === 0 ? model : undefined);
+    }
+    if (statBatches.length > 0) {
+      const t = performance.now();
+      recomputeBatchNorm(target, source, statBatches);
+      batchNormSeconds += (performance.now() - t) / 1000;
+    }
+    preparedAt = step;
+    return target;
+  };
   const t0 = performance.now();
   const hash = configHash(config);
-  const save = (step: number): string => {
+  const checkpointOf = (step: number): Checkpoint => {
     const state = adam.state();
     const list = (m: ReturnType<Adam['state']>['m']) => [...m].map(([name, t]) => ({ name, ...t }));
-    const dir = writeCheckpoint(runDir, {
-      meta: { step, configHash: hash, cursor: cursor.state(), adamIteration: state.iteration, history },
+    return {
+      meta: { step, configHash: hash, cursor: cursor.state(), adamIteration: state.iteration, history, best },
       weights: readWeights(model),
       m: list(state.m),
       v: list(state.v),
-    });
+      ...(averaged === null ? {} : { ema: readWeights(averaged) }),
+    };
+  };
+  const save = (step: number): string => {
+    runModel(step);
+    const dir = writeCheckpoint(runDir, checkpointOf(step));
     writeTrainingReport(runDir, config, history);
     return dir;
   };
   for (let step = start + 1; step <= config.steps; step++) {
     const batch = makeBatch(source, cursor.next());
-    const loss = trainStep(model, adam, config, batch);
+    const learningRate = learningRateAt(recipe.lrSchedule, config.learningRate, step, config.steps);
+    const loss = trainStep(model, adam, config, batch, learningRate);
+    ema?.update(step);
     history.steps.push(step);
     history.loss.push(loss);
     const last = step === config.steps;
     let validation: ValidationPoint | undefined;
     if (val !== undefined && (step % config.validateEvery === 0 || last)) {
-      validation = validate(model, val, step);
+      validation = validate(runModel(step), val, step);
       history.validation.push(validation);
+      if (validation.meanIoU !== null && (best === null || validation.meanIoU > best.meanIoU)) {
+        best = { step, meanIoU: validation.meanIoU };
+        writeCheckpoint(runDir, checkpointOf(step), 1, 'best');
+      }
     }
     const checkpoint = step % config.checkpointEvery === 0 || last ? save(step) : undefined;
     options.onProgress?.({
@@ -204,6 +264,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       steps: config.steps,
       firstStep: start + 1,
       loss,
+      learningRate,
       batchSize: config.batchSize,
       elapsed: (performance.now() - t0) / 1000,
       validation,
@@ -214,12 +275,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   if (start === config.steps) writeTrainingReport(runDir, config, history);
   adam.dispose();
+  ema?.dispose();
+  averaged?.dispose();
   model.dispose();
   return {
     step: config.steps,
     resumedFrom: start,
     history,
     finalValidation: history.validation.at(-1),
+    best,
     seconds: (performance.now() - t0) / 1000,
+    batchNormSeconds,
   };
 }

@@ -3,8 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, formatShape } from '../core/errors.js';
 import { buildUNet } from '../model/unet.js';
-import { latestCheckpointDir, readCheckpoint, type Checkpoint, type NamedArray } from './checkpoint.js';
-import type { RunConfig } from './config.js';
+import {
+  latestCheckpointDir,
+  readCheckpoint,
+  type Checkpoint,
+  type CheckpointKind,
+  type NamedArray,
+} from './checkpoint.js';
+import { upgradeRunConfig, type RunConfig } from './config.js';
 
 /** The U-Net of a run config, with the run's seed for its initial weights. */
 export function modelOf(config: RunConfig): tf.LayersModel {
@@ -69,21 +75,31 @@ export function readRunConfig(runDir: string, where: string): RunConfig {
     fail(where, `${path} is not valid JSON (${(e as Error).message})`);
   }
   if (config?.format !== 'segloss-run') fail(where, `${path} is not a segloss run config`);
-  return config;
+  return upgradeRunConfig(config);
 }
 
 /**
- * Loads the model of a run folder at its newest checkpoint (call after `setupBackend`).
+ * Loads the model of a run folder at its newest checkpoint, or with `kind: 'best'` at the checkpoint
+ * with the best validation mean IoU (call after `setupBackend`). The model is the run's model: the
+ * averaged weights when the run averages weights (`recipe.ema`), else the trained ones, each with the
+ * batch-norm statistics saved beside them.
  *
- * @throws SeglossError when the folder has no config or no checkpoint, or the checkpoint is corrupt.
+ * @throws SeglossError when the folder has no config or no such checkpoint, or the checkpoint is corrupt.
  */
-export function loadRun(runDir: string, where = 'loadRun'): LoadedRun {
+export function loadRun(runDir: string, where = 'loadRun', kind: CheckpointKind = 'latest'): LoadedRun {
   const config = readRunConfig(runDir, where);
-  const dir = latestCheckpointDir(runDir);
-  if (dir === null) fail(where, `${runDir} has no checkpoint yet (no latest.json); train first`);
+  const dir = latestCheckpointDir(runDir, kind);
+  if (dir === null) {
+    fail(
+      where,
+      kind === 'best'
+        ? `${runDir} has no best checkpoint (no best.json): the run has no validation split or predates it`
+        : `${runDir} has no checkpoint yet (no latest.json); train first`,
+    );
+  }
   const checkpoint = readCheckpoint(dir);
   const model = modelOf(config);
-  loadWeights(model, checkpoint.weights);
+  loadWeights(model, checkpoint.ema ?? checkpoint.weights);
   return { config, checkpoint, model };
 }
 

@@ -37,6 +37,8 @@ export interface SynthSplitOptions {
   readonly missingRate: number;
   readonly absentRate: number;
   readonly seed: number;
+  /** Objects per kept class, uniform in `[1, maxObjects]` (default 1; see `synthScenes`). */
+  readonly maxObjects?: number;
 }
 
 /**
@@ -50,7 +52,14 @@ export function synthSplits(o: SynthSplitOptions): {
   test?: SyntheticSplit;
 } {
   const scenes = (n: number, seed: number) =>
-    synthScenes({ n, size: o.size, numClasses: o.numClasses, absentRate: o.absentRate, seed });
+    synthScenes({
+      n,
+      size: o.size,
+      numClasses: o.numClasses,
+      absentRate: o.absentRate,
+      seed,
+      maxObjects: o.maxObjects ?? 1,
+    });
   const t = scenes(o.n, o.seed);
   const dropped = dropAnnotationsAtRate(t.labels, t.present, o.missingRate, o.seed + 3);
   const full = (n: number, seed: number): SyntheticSplit => {

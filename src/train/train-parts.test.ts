@@ -222,6 +222,7 @@ test('progress: plain line with images/s and ETA', () => {
     steps: 100,
     firstStep: 11,
     loss: 0.123456,
+    learningRate: 0.001,
     batchSize: 4,
     elapsed: 5,
   });

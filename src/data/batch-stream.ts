@@ -23,6 +23,24 @@ export function transformRandom(seed: number, b: number): Random {
   return new Random((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca6b)) >>> 0);
 }
 
+/**
+ * Loads items `indices` of `source`, applies `augment` with `rng` (none when null) and assembles them
+ * with `makeBatch`: the single way a batch is made from a source.
+ */
+export async function loadBatch(
+  source: ItemSource,
+  indices: readonly number[],
+  augment: AugmentConfig | null,
+  normalize: Normalization | null,
+  rng: Random,
+): Promise<TrainBatch> {
+  const items = await Promise.all(indices.map((i) => source.item(i)));
+  const ready = items.map((it) =>
+    augment === null ? it : { ...augmentItem(it, augment, source.channels, rng), annotated: it.annotated },
+  );
+  return makeBatch(ready, source.classNames.length, source.channels, normalize);
+}
+
 interface Pending {
   readonly after: CursorState;
   readonly batch: Promise<TrainBatch>;
@@ -61,14 +79,7 @@ export class BatchStream {
     const indices = this.cursor.next();
     const rng = transformRandom(this.options.seed, this.batches++);
     const { source, options } = this;
-    const batch = Promise.all(indices.map((i) => source.item(i))).then((items) =>
-      makeBatch(
-        items.map((it) => ({ ...augmentItem(it, options.augment, source.channels, rng), annotated: it.annotated })),
-        source.classNames.length,
-        source.channels,
-        options.normalize,
-      ),
-    );
+    const batch = loadBatch(source, indices, options.augment, options.normalize, rng);
     batch.catch(() => undefined); // a prefetched batch's error is raised when it is awaited
     return { after: this.cursor.state(), batch };
   }

@@ -21,3 +21,4 @@ export {
 } from './drop.js';
 export { simulateLogits, simulatePredictions, type SimulateOptions } from './predictions.js';
 export { synthScenes, SCENE_CLASSES, type SceneOptions, type Scenes } from './scenes.js';
+export { synthSplits, type SyntheticSplit, type SynthSplitOptions } from './splits.js';

@@ -61,7 +61,18 @@ export const experimentCommand = defineCommand({
     steps: { type: 'string', description: 'train: optimisation steps (default 200)' },
     batch: { type: 'string', description: 'train: images per step (default 8)' },
     lr: { type: 'string', description: 'train: Adam learning rate (default 0.001)' },
+    'lr-schedule': { type: 'string', description: 'train: cosine | poly | constant (default cosine)' },
+    warmup: { type: 'string', description: 'train: steps of learning-rate warm-up (default 0)' },
+    'bn-batches': {
+      type: 'string',
+      description: 'train: batches re-estimating batch-norm statistics (default 16; 0 = off)',
+    },
+    ema: { type: 'string', description: 'train: weight-average decay (default 0 = off)' },
     'checkpoint-every': { type: 'string', description: 'train: steps between checkpoints (default 50)' },
+    'validate-every': {
+      type: 'string',
+      description: 'train: steps between validations (default: checkpoint-every)',
+    },
     depth: { type: 'string', description: 'train: U-Net levels (default 3)' },
     filters: { type: 'string', description: 'train: filters at the first level (default 16)' },
     backend: { type: 'string', description: 'auto | wasm | cpu | node, for every run (default auto)' },

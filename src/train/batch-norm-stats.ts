@@ -67,7 +67,7 @@ export async function recomputeBatchNorm(
   // From zero, the first batch's update `0 - (0 - batch) * 1` is exactly its statistics, so the result
   // does not depend on the statistics before (to the last bit: resumed runs stay identical).
   for (const layer of batchNormLayers(model)) {
-    for (const w of layer.nonTrainableWeights) tf.tidy(() => w.write(tf.zerosLike(w.read())));
+    for (const w of layer.nonTrainableWeights) tf.tidy(() => void w.write(tf.zerosLike(w.read())));
   }
   try {
     for (const [k, indices] of batches.entries()) {

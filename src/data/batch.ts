@@ -42,7 +42,10 @@ export function makeBatch(
   let ignored = 0;
   items.forEach((it, k) => {
     if (it.height !== h || it.width !== w) {
-      fail('makeBatch', `item ${k} is ${it.width}x${it.height} but item 0 is ${w}x${h}; expected one size (train with a crop)`);
+      fail(
+        'makeBatch',
+        `item ${k} is ${it.width}x${it.height} but item 0 is ${w}x${h}; expected one size (train with a crop)`,
+      );
     }
     x.set(it.image, k * p * ch);
     labels.set(it.mask, k * p);

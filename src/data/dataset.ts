@@ -95,24 +95,41 @@ export function openDataset(dirs: string | readonly string[], options: OpenDatas
     return { dir, ...f, classes: partClasses(dir, f.layout, options.numClasses) };
   });
   const merged = mergeClasses(found.map((f) => ({ dir: f.dir, classes: f.classes })));
-  const parts: DatasetPart[] = found.map((f, i) => ({ dir: f.dir, layout: f.layout, classes: f.classes, toGlobal: merged.toGlobal[i] }));
+  const parts: DatasetPart[] = found.map((f, i) => ({
+    dir: f.dir,
+    layout: f.layout,
+    classes: f.classes,
+    toGlobal: merged.toGlobal[i],
+  }));
   const items: DatasetItem[] = [];
   found.forEach((f, part) => {
-    const annPath = [join(f.root, 'annotated.json'), join(f.dir, 'annotated.json')].find((p) => existsSync(p));
+    const annPath = [join(f.root, 'annotated.json'), join(f.dir, 'annotated.json')].find((p) =>
+      existsSync(p),
+    );
     const ann = annPath ? (readJson(W, annPath) as Record<string, unknown>) : undefined;
     const c = f.classes.length;
     for (const it of f.items) {
       try {
         const ih = readImageHeader(it.imagePath, W);
         const mh = readImageHeader(it.maskPath, W);
-        if (mh.format !== 'png') fail(`${W}: ${it.maskPath}`, 'mask is a JPEG; expected a PNG of class indices');
+        if (mh.format !== 'png')
+          fail(`${W}: ${it.maskPath}`, 'mask is a JPEG; expected a PNG of class indices');
         if (ih.width !== mh.width || ih.height !== mh.height) {
-          fail(`${W}: ${it.maskPath}`, `mask is ${mh.width}x${mh.height} but its image is ${ih.width}x${ih.height}`);
+          fail(
+            `${W}: ${it.maskPath}`,
+            `mask is ${mh.width}x${mh.height} but its image is ${ih.width}x${ih.height}`,
+          );
         }
         const entry = ann?.[it.name] ?? ann?.[it.name.replace(/\.[^.]+$/, '')];
         if (ann && entry === undefined) fail(`${W}: ${annPath}`, `has no entry for ${it.name}`);
-        if (entry !== undefined && !(Array.isArray(entry) && entry.every((k) => Number.isInteger(k) && k >= 0 && k < c))) {
-          fail(`${W}: ${annPath}`, `entry ${it.name} is ${JSON.stringify(entry)}; expected class indices in [0, ${c})`);
+        if (
+          entry !== undefined &&
+          !(Array.isArray(entry) && entry.every((k) => Number.isInteger(k) && k >= 0 && k < c))
+        ) {
+          fail(
+            `${W}: ${annPath}`,
+            `entry ${it.name} is ${JSON.stringify(entry)}; expected class indices in [0, ${c})`,
+          );
         }
         items.push({
           ...it,
@@ -120,7 +137,8 @@ export function openDataset(dirs: string | readonly string[], options: OpenDatas
           width: ih.width,
           channels: ih.channels,
           part,
-          annotated: entry === undefined ? undefined : (entry as number[]).map((k) => parts[part].toGlobal[k]),
+          annotated:
+            entry === undefined ? undefined : (entry as number[]).map((k) => parts[part].toGlobal[k]),
         });
       } catch (e) {
         if (options.problems === undefined) throw e;
@@ -152,14 +170,22 @@ export function badMaskValue(mask: Uint8Array, numClasses: number): { value: num
  */
 export function loadMask(dataset: Dataset, item: DatasetItem): Uint8Array {
   const part = dataset.parts[item.part];
-  const colors = part.classes.every((k) => k.color) ? part.classes.map((k) => k.color as readonly number[]) : undefined;
+  const colors = part.classes.every((k) => k.color)
+    ? part.classes.map((k) => k.color as readonly number[])
+    : undefined;
   const mask = decodeMask(item.maskPath, colors);
   if (mask.width !== item.width || mask.height !== item.height) {
-    fail(`${W}: ${item.maskPath}`, `mask is ${mask.width}x${mask.height} but its image is ${item.width}x${item.height}`);
+    fail(
+      `${W}: ${item.maskPath}`,
+      `mask is ${mask.width}x${mask.height} but its image is ${item.width}x${item.height}`,
+    );
   }
   const bad = badMaskValue(mask.data, part.classes.length);
   if (bad !== null) {
-    fail(`${W}: ${item.maskPath}`, `mask has value ${bad.value} at pixel ${bad.pixel}; expected a class in [0, ${part.classes.length}) or 255`);
+    fail(
+      `${W}: ${item.maskPath}`,
+      `mask has value ${bad.value} at pixel ${bad.pixel}; expected a class in [0, ${part.classes.length}) or 255`,
+    );
   }
   const out = mask.data;
   const map = part.toGlobal;
@@ -170,7 +196,8 @@ export function loadMask(dataset: Dataset, item: DatasetItem): Uint8Array {
 /** The 0/1 vector `[C]` of the global classes an item's labels cover. */
 export function annotatedOf(dataset: Dataset, item: DatasetItem): Uint8Array {
   const a = new Uint8Array(dataset.classes.length);
-  const own = item.annotated ?? dataset.parts[item.part].toGlobal.slice(0, dataset.parts[item.part].classes.length);
+  const own =
+    item.annotated ?? dataset.parts[item.part].toGlobal.slice(0, dataset.parts[item.part].classes.length);
   for (const k of own) a[k] = 1;
   return a;
 }
@@ -179,10 +206,23 @@ export function annotatedOf(dataset: Dataset, item: DatasetItem): Uint8Array {
  * Decodes one item: the image converted to the dataset's channels, the mask as global classes
  * (checked), and its annotated classes.
  */
-export async function loadItem(dataset: Dataset, item: DatasetItem, channels = dataset.channels): Promise<LoadedItem> {
+export async function loadItem(
+  dataset: Dataset,
+  item: DatasetItem,
+  channels = dataset.channels,
+): Promise<LoadedItem> {
   const image = await decodeImageFile(item.imagePath, channels, W);
   if (image.width !== item.width || image.height !== item.height) {
-    fail(`${W}: ${item.imagePath}`, `image is ${image.width}x${image.height}; its header said ${item.width}x${item.height}`);
+    fail(
+      `${W}: ${item.imagePath}`,
+      `image is ${image.width}x${image.height}; its header said ${item.width}x${item.height}`,
+    );
   }
-  return { height: item.height, width: item.width, image: image.data, mask: loadMask(dataset, item), annotated: annotatedOf(dataset, item) };
+  return {
+    height: item.height,
+    width: item.width,
+    image: image.data,
+    mask: loadMask(dataset, item),
+    annotated: annotatedOf(dataset, item),
+  };
 }

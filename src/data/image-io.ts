@@ -28,7 +28,8 @@ export const MAX_IMAGE_PIXELS = 2 ** 26;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 function checkSize(where: string, path: string, width: number, height: number): void {
-  if (!(width >= 1 && height >= 1)) fail(`${where}: ${path}`, `header says ${width}x${height}; expected a positive size`);
+  if (!(width >= 1 && height >= 1))
+    fail(`${where}: ${path}`, `header says ${width}x${height}; expected a positive size`);
   if (width * height > MAX_IMAGE_PIXELS) {
     fail(`${where}: ${path}`, `header says ${width}x${height}; expected at most ${MAX_IMAGE_PIXELS} pixels`);
   }
@@ -43,7 +44,8 @@ function pngHeader(where: string, path: string, b: Uint8Array): ImageHeader {
   const height = v.getUint32(20);
   checkSize(where, path, width, height);
   const colorType = b[25];
-  if (![0, 2, 3, 4, 6].includes(colorType)) fail(`${where}: ${path}`, `PNG colour type ${colorType} is not 0, 2, 3, 4 or 6`);
+  if (![0, 2, 3, 4, 6].includes(colorType))
+    fail(`${where}: ${path}`, `PNG colour type ${colorType} is not 0, 2, 3, 4 or 6`);
   return { format: 'png', width, height, channels: colorType === 0 || colorType === 4 ? 1 : 3 };
 }
 
@@ -63,7 +65,8 @@ function jpegHeader(where: string, path: string, b: Uint8Array): ImageHeader | '
     }
     if (m === 0xd9 || m === 0xda) break; // EOI or SOS before any frame header
     const len = (b[p + 2] << 8) | b[p + 3];
-    if (len < 2) fail(`${where}: ${path}`, `JPEG segment at byte ${p} has length ${len}; the file is corrupt`);
+    if (len < 2)
+      fail(`${where}: ${path}`, `JPEG segment at byte ${p} has length ${len}; the file is corrupt`);
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
       if (p + 10 > b.length) return 'more';
       const height = (b[p + 5] << 8) | b[p + 6];
@@ -76,12 +79,15 @@ function jpegHeader(where: string, path: string, b: Uint8Array): ImageHeader | '
     }
     p += 2 + len;
   }
-  return p + 4 > b.length ? 'more' : fail(`${where}: ${path}`, 'JPEG has no frame header (SOF) before its scan');
+  return p + 4 > b.length
+    ? 'more'
+    : fail(`${where}: ${path}`, 'JPEG has no frame header (SOF) before its scan');
 }
 
 /** The header of PNG or JPEG bytes (format from the signature, not the file name). */
 export function parseImageHeader(bytes: Uint8Array, where: string, path = 'image'): ImageHeader {
-  if (bytes.length >= 8 && PNG_SIGNATURE.every((x, i) => bytes[i] === x)) return pngHeader(where, path, bytes);
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((x, i) => bytes[i] === x))
+    return pngHeader(where, path, bytes);
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
     const h = jpegHeader(where, path, bytes);
     if (h === 'more') fail(`${where}: ${path}`, 'JPEG ends before its frame header; the file is truncated');
@@ -137,7 +143,8 @@ export function convertChannels(px: Uint8Array, from: 1 | 3, to: 1 | 3): Float32
   else if (to === 3) {
     for (let i = 0; i < n; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = px[i] / 255;
   } else {
-    for (let i = 0; i < n; i++) out[i] = (0.299 * px[3 * i] + 0.587 * px[3 * i + 1] + 0.114 * px[3 * i + 2]) / 255;
+    for (let i = 0; i < n; i++)
+      out[i] = (0.299 * px[3 * i] + 0.587 * px[3 * i + 1] + 0.114 * px[3 * i + 2]) / 255;
   }
   return out;
 }
@@ -157,7 +164,7 @@ export async function decodeImageBytes(
   path = 'image',
 ): Promise<DecodedImage> {
   const header = parseImageHeader(bytes, where, path);
-  let raw: { data: Buffer; info: sharp.OutputInfo };
+  let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     raw = await sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_IMAGE_PIXELS })
       .removeAlpha()
@@ -165,19 +172,29 @@ export async function decodeImageBytes(
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (e) {
-    fail(`${where}: ${path}`, `cannot decode ${header.format.toUpperCase()} (${(e as Error).message.split('\n')[0]})`);
+    fail(
+      `${where}: ${path}`,
+      `cannot decode ${header.format.toUpperCase()} (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const { width, height } = raw.info;
   const got = raw.info.channels;
   if ((got !== 1 && got !== 3) || width !== header.width || height !== header.height) {
-    fail(`${where}: ${path}`, `decoded to ${width}x${height}x${got}; expected ${header.width}x${header.height}x1 or x3`);
+    fail(
+      `${where}: ${path}`,
+      `decoded to ${width}x${height}x${got}; expected ${header.width}x${header.height}x1 or x3`,
+    );
   }
   const px = new Uint8Array(raw.data.buffer, raw.data.byteOffset, width * height * got);
   return { data: convertChannels(px, got, channels), width, height, channels };
 }
 
 /** {@link decodeImageBytes} of a file. */
-export async function decodeImageFile(path: string, channels: 1 | 3, where = 'readImage'): Promise<DecodedImage> {
+export async function decodeImageFile(
+  path: string,
+  channels: 1 | 3,
+  where = 'readImage',
+): Promise<DecodedImage> {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -10,7 +10,14 @@ export type { DatasetLayout, FoundItem, ProblemSink } from './layout.js';
 export { mergeClasses } from './union.js';
 export { writeDataset } from './write-dataset.js';
 export type { DatasetContent } from './write-dataset.js';
-export { readImageHeader, parseImageHeader, decodeImageFile, decodeImageBytes, convertChannels, MAX_IMAGE_PIXELS } from './image-io.js';
+export {
+  readImageHeader,
+  parseImageHeader,
+  decodeImageFile,
+  decodeImageBytes,
+  convertChannels,
+  MAX_IMAGE_PIXELS,
+} from './image-io.js';
 export type { ImageHeader, DecodedImage } from './image-io.js';
 export { decodeMask, decodeMaskBytes } from './png-io.js';
 export { encodePng, writePng } from './png-encode.js';
@@ -29,3 +36,6 @@ export { maskProblems, inspectDataset } from './inspect.js';
 export type { FileProblem, SplitReport, InspectReport } from './inspect.js';
 export { maskToTargets } from './targets.js';
 export { writeFileAtomic } from './atomic.js';
+export { writeVocDataset } from './write-voc.js';
+export type { VocItem } from './write-voc.js';
+export { encodePalettePng } from './png-encode.js';

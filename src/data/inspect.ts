@@ -19,7 +19,10 @@ const problemOf = (e: unknown, file: string): FileProblem => {
  * size from its image or holds a value that is neither a class of its folder nor 255. `onMask`
  * receives each good mask (global classes) with its item index.
  */
-export function maskProblems(dataset: Dataset, onMask?: (mask: Uint8Array, index: number) => void): FileProblem[] {
+export function maskProblems(
+  dataset: Dataset,
+  onMask?: (mask: Uint8Array, index: number) => void,
+): FileProblem[] {
   const out: FileProblem[] = [];
   dataset.items.forEach((item, i) => {
     try {
@@ -53,7 +56,11 @@ export interface InspectReport {
   readonly dirs: readonly string[];
   readonly layouts: readonly string[];
   /** Merged classes, with the folders that annotate each. */
-  readonly classes: readonly { name: string; color: readonly number[] | null; annotatedIn: readonly string[] }[];
+  readonly classes: readonly {
+    name: string;
+    color: readonly number[] | null;
+    annotatedIn: readonly string[];
+  }[];
   readonly channels: 1 | 3;
   readonly splits: readonly SplitReport[];
   /** Per-channel mean and standard deviation of the image values in [0, 1], over every split's images. */
@@ -77,7 +84,8 @@ export interface InspectReport {
 export async function inspectDataset(dirs: readonly string[], split?: string): Promise<InspectReport> {
   const problems: FileProblem[] = [];
   const sink = (file: string, problem: string) => problems.push({ file, problem });
-  const common = split !== undefined ? [split] : dirs.map(splitNames).reduce((a, b) => a.filter((s) => b.includes(s)));
+  const common =
+    split !== undefined ? [split] : dirs.map(splitNames).reduce((a, b) => a.filter((s) => b.includes(s)));
   const splits = common.length > 0 ? common : [undefined];
   const splitReports: SplitReport[] = [];
   let last: Dataset | undefined;
@@ -162,7 +170,9 @@ export async function inspectDataset(dirs: readonly string[], split?: string): P
     classes: ds.classes.map((k, g) => ({
       name: k.name,
       color: k.color ?? null,
-      annotatedIn: ds.parts.filter((p) => p.toGlobal.slice(0, p.classes.length).includes(g)).map((p) => p.dir),
+      annotatedIn: ds.parts
+        .filter((p) => p.toGlobal.slice(0, p.classes.length).includes(g))
+        .map((p) => p.dir),
     })),
     channels: ch,
     splits: splitReports,

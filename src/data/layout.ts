@@ -27,7 +27,9 @@ const stem = (f: string) => basename(f, extname(f));
 
 /** The layout of `dir`: `voc` when it has `JPEGImages/` and `SegmentationClass/`, else `segloss`. */
 export function detectLayout(dir: string): DatasetLayout {
-  return existsSync(join(dir, 'JPEGImages')) && existsSync(join(dir, 'SegmentationClass')) ? 'voc' : 'segloss';
+  return existsSync(join(dir, 'JPEGImages')) && existsSync(join(dir, 'SegmentationClass'))
+    ? 'voc'
+    : 'segloss';
 }
 
 function readList(path: string): string[] {
@@ -46,7 +48,12 @@ function listDir(where: string, dir: string): string[] {
 export function splitNames(dir: string): string[] {
   if (detectLayout(dir) === 'voc') {
     const sets = join(dir, 'ImageSets', 'Segmentation');
-    return existsSync(sets) ? readdirSync(sets).filter((f) => f.endsWith('.txt')).map(stem).sort() : [];
+    return existsSync(sets)
+      ? readdirSync(sets)
+          .filter((f) => f.endsWith('.txt'))
+          .map(stem)
+          .sort()
+      : [];
   }
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -73,13 +80,22 @@ export function findItems(
   if (layout === 'voc') {
     const sets = join(dir, 'ImageSets', 'Segmentation');
     const lists =
-      split !== undefined ? [join(sets, `${split}.txt`)] : existsSync(sets) ? readdirSync(sets).filter((f) => f.endsWith('.txt')).map((f) => join(sets, f)) : [];
+      split !== undefined
+        ? [join(sets, `${split}.txt`)]
+        : existsSync(sets)
+          ? readdirSync(sets)
+              .filter((f) => f.endsWith('.txt'))
+              .map((f) => join(sets, f))
+          : [];
     if (split !== undefined && !existsSync(lists[0])) {
       fail(`${where}: ${dir}`, `VOC split '${split}' has no ImageSets/Segmentation/${split}.txt`);
     }
-    const names = lists.length > 0
-      ? [...new Set(lists.flatMap(readList))].sort()
-      : listDir(where, join(dir, 'SegmentationClass')).filter((f) => f.endsWith('.png')).map(stem);
+    const names =
+      lists.length > 0
+        ? [...new Set(lists.flatMap(readList))].sort()
+        : listDir(where, join(dir, 'SegmentationClass'))
+            .filter((f) => f.endsWith('.png'))
+            .map(stem);
     const items: FoundItem[] = [];
     for (const name of names) {
       const imagePath = join(dir, 'JPEGImages', `${name}.jpg`);
@@ -103,7 +119,8 @@ export function findItems(
     for (const entry of readList(list)) {
       const options = isImage(entry) ? [entry] : IMAGE_EXT.map((e) => entry + e);
       const found = options.find((f) => existsSync(join(dir, 'images', f)));
-      if (found === undefined) problem(join(dir, 'images', options[0]), `listed in ${split}.txt but not found`);
+      if (found === undefined)
+        problem(join(dir, 'images', options[0]), `listed in ${split}.txt but not found`);
       else files.push(found);
     }
   } else files = listDir(where, join(dir, 'images')).filter(isImage);

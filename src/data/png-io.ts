@@ -18,7 +18,9 @@ function decode(bytes: Uint8Array, path: string, skipRescale: boolean): Decoded 
   const header = parseImageHeader(bytes, WHERE, path); // size checked before pngjs allocates
   if (header.format !== 'png') fail(`${WHERE}: ${path}`, 'mask is a JPEG; expected a PNG of class indices');
   try {
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale }) as unknown as Decoded & { palette: unknown };
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      skipRescale,
+    }) as unknown as Decoded & { palette: unknown };
     return { ...png, palette: Array.isArray(png.palette) ? png.palette : undefined };
   } catch (e) {
     fail(`${WHERE}: ${path}`, `cannot decode PNG (${(e as Error).message})`);

@@ -33,7 +33,14 @@ export interface ImageMask {
  * `(dst + 0.5) * in / out - 0.5`, clamped to the edge), as `tf.image.resizeBilinear` with
  * `halfPixelCenters: true`.
  */
-export function resizeBilinear(src: Float32Array, h: number, w: number, ch: number, oh: number, ow: number): Float32Array {
+export function resizeBilinear(
+  src: Float32Array,
+  h: number,
+  w: number,
+  ch: number,
+  oh: number,
+  ow: number,
+): Float32Array {
   const out = new Float32Array(oh * ow * ch);
   for (let y = 0; y < oh; y++) {
     const fy = Math.min(Math.max(((y + 0.5) * h) / oh - 0.5, 0), h - 1);
@@ -62,7 +69,8 @@ export function resizeNearest(src: Uint8Array, h: number, w: number, oh: number,
   const out = new Uint8Array(oh * ow);
   for (let y = 0; y < oh; y++) {
     const sy = Math.min(Math.floor(((y + 0.5) * h) / oh), h - 1);
-    for (let x = 0; x < ow; x++) out[y * ow + x] = src[sy * w + Math.min(Math.floor(((x + 0.5) * w) / ow), w - 1)];
+    for (let x = 0; x < ow; x++)
+      out[y * ow + x] = src[sy * w + Math.min(Math.floor(((x + 0.5) * w) / ow), w - 1)];
   }
   return out;
 }
@@ -129,7 +137,10 @@ export function augmentItem(item: ImageMask, config: AugmentConfig, ch: number, 
 /** Normalises `image` in place per channel (see {@link Normalization}). */
 export function normalizeImage(image: Float32Array, ch: number, n: Normalization): Float32Array {
   if (n.mean.length !== ch || n.std.length !== ch || n.std.some((s) => !(s > 0))) {
-    fail('normalizeImage', `mean/std have ${n.mean.length}/${n.std.length} values; expected ${ch} each, std > 0`);
+    fail(
+      'normalizeImage',
+      `mean/std have ${n.mean.length}/${n.std.length} values; expected ${ch} each, std > 0`,
+    );
   }
   for (let i = 0; i < image.length; i++) image[i] = (image[i] - n.mean[i % ch]) / n.std[i % ch];
   return image;

@@ -39,6 +39,7 @@ export function mergeClasses(parts: readonly { dir: string; classes: readonly Da
     });
     return map;
   });
-  if (classes.length > 255) fail('readDataset', `the datasets have ${classes.length} classes together; expected at most 255`);
+  if (classes.length > 255)
+    fail('readDataset', `the datasets have ${classes.length} classes together; expected at most 255`);
   return { classes, toGlobal };
 }

@@ -205,13 +205,22 @@ export function checkRunConfig(config: RunConfig): RunConfig {
   if (config.labels !== undefined) checkLabelPlan(where, config.labels);
   const a = config.augment;
   if (a === undefined) fail(where, 'augment is missing; expected {crop, scale, flip}');
-  if (a.crop !== null && !(Number.isInteger(a.crop) && a.crop >= 1)) fail(where, `augment.crop is ${a.crop}; expected a positive integer or null`);
+  if (a.crop !== null && !(Number.isInteger(a.crop) && a.crop >= 1))
+    fail(where, `augment.crop is ${a.crop}; expected a positive integer or null`);
   if (a.scale !== null && !(a.scale.length === 2 && a.scale[0] > 0 && a.scale[1] >= a.scale[0])) {
     fail(where, `augment.scale is ${JSON.stringify(a.scale)}; expected [lo, hi] with 0 < lo <= hi, or null`);
   }
   const nz = config.normalize;
-  if (nz !== null && (nz.mean.length !== config.model.inputShape[2] || nz.std.length !== nz.mean.length || nz.std.some((x) => !(x > 0)))) {
-    fail(where, `normalize has ${nz.mean.length} means and ${nz.std.length} stds; expected ${config.model.inputShape[2]} each, stds > 0`);
+  if (
+    nz !== null &&
+    (nz.mean.length !== config.model.inputShape[2] ||
+      nz.std.length !== nz.mean.length ||
+      nz.std.some((x) => !(x > 0)))
+  ) {
+    fail(
+      where,
+      `normalize has ${nz.mean.length} means and ${nz.std.length} stds; expected ${config.model.inputShape[2]} each, stds > 0`,
+    );
   }
   lossFunction(config.loss.name, config.loss.options); // unknown loss or option → error
   const reduction = config.loss.options.reduction;

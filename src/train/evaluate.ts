@@ -75,7 +75,11 @@ export async function evaluateModel(
       labels.set(it.mask, k * p);
     });
     if (options.normalize) normalizeImage(x, ch, options.normalize);
-    add(labels, predictLabels(model, { data: x, shape: [group.length, wh, ww, ch] }, batchSize), group.length);
+    add(
+      labels,
+      predictLabels(model, { data: x, shape: [group.length, wh, ww, ch] }, batchSize),
+      group.length,
+    );
     group = [];
   };
   for (let i = 0; i < source.n; i++) {
@@ -85,7 +89,12 @@ export async function evaluateModel(
       if (group.length === batchSize) flush();
       continue;
     }
-    const pred = predictImage(model, { data: it.image, height: it.height, width: it.width }, options.output ?? 'softmax', options);
+    const pred = predictImage(
+      model,
+      { data: it.image, height: it.height, width: it.width },
+      options.output ?? 'softmax',
+      options,
+    );
     add(it.mask, pred.labels, 1);
   }
   flush();

@@ -13,7 +13,15 @@ export { predictImage, windowStarts, windowWeights } from './predict-image.js';
 export type { PredictImageOptions, ImagePrediction } from './predict-image.js';
 export { evaluateModel } from './evaluate.js';
 export type { EvaluationResult, ClassScores, EvaluateOptions } from './evaluate.js';
-export { modelOf, loadRun, loadWeights, readWeights, readRunConfig, predictLabels, predictOptionsOf } from './model-io.js';
+export {
+  modelOf,
+  loadRun,
+  loadWeights,
+  readWeights,
+  readRunConfig,
+  predictLabels,
+  predictOptionsOf,
+} from './model-io.js';
 export type { LoadedRun } from './model-io.js';
 export { writeTrainingReport } from './report.js';
 export type { TrainingMetrics } from './report.js';

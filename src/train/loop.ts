@@ -124,10 +124,21 @@ function checkSizes(config: RunConfig, source: ItemSource): void {
   for (let i = 0; i < source.n; i++) {
     const [ih, iw] = source.size(i);
     if (crop === null && (ih !== h || iw !== w)) {
-      fail(WHERE, `${source.name(i)} is ${iw}x${ih} but the model input is ${w}x${h}; pass --crop to train on images of several sizes`);
+      fail(
+        WHERE,
+        `${source.name(i)} is ${iw}x${ih} but the model input is ${w}x${h}; pass --crop to train on images of several sizes`,
+      );
     }
-    if (crop !== null && config.augment.scale === null && (ih < crop || iw < crop) && !('ignoreMask' in getLoss(config.loss.name).defaults)) {
-      fail(WHERE, `--crop ${crop} is larger than ${source.name(i)} (${iw}x${ih}) and loss ${config.loss.name} takes no ignore mask to pad with; lower --crop`);
+    if (
+      crop !== null &&
+      config.augment.scale === null &&
+      (ih < crop || iw < crop) &&
+      !('ignoreMask' in getLoss(config.loss.name).defaults)
+    ) {
+      fail(
+        WHERE,
+        `--crop ${crop} is larger than ${source.name(i)} (${iw}x${ih}) and loss ${config.loss.name} takes no ignore mask to pad with; lower --crop`,
+      );
     }
   }
 }
@@ -200,10 +211,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const problems = [opened.train, opened.val].flatMap((s) => (s?.dataset ? maskProblems(s.dataset) : []));
   if (problems.length > 0) {
     const list = problems.slice(0, 5).map((p) => `${p.file}: ${p.problem}`);
-    fail(WHERE, `${problems.length} bad file(s), nothing trained: ${list.join('; ')}${problems.length > 5 ? '; ...' : ''} (see segloss inspect)`);
+    fail(
+      WHERE,
+      `${problems.length} bad file(s), nothing trained: ${list.join('; ')}${problems.length > 5 ? '; ...' : ''} (see segloss inspect)`,
+    );
   }
   const val = opened.val?.source;
-  const source = config.labels === undefined ? opened.train.source : await applyLabelPlan(opened.train.source, config.labels);
+  const source =
+    config.labels === undefined
+      ? opened.train.source
+      : await applyLabelPlan(opened.train.source, config.labels);
   checkSizes(config, source);
   const ckpt = prepareRunDir(config, runDir, options.resume ?? false);
   const { recipe } = config;
@@ -223,7 +240,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const toMap = (list: Checkpoint['m']) =>
       new Map(list.map((t) => [t.name, { shape: [...t.shape], data: t.data }]));
     adam.restore({ iteration: ckpt.meta.adamIteration, m: toMap(ckpt.m), v: toMap(ckpt.v) });
-    stream = new BatchStream(source, { ...stream.options, resume: { cursor: ckpt.meta.cursor, batches: start } });
+    stream = new BatchStream(source, {
+      ...stream.options,
+      resume: { cursor: ckpt.meta.cursor, batches: start },
+    });
     history.steps.push(...ckpt.meta.history.steps);
     history.loss.push(...ckpt.meta.history.loss);
     history.validation.push(...ckpt.meta.history.validation);
@@ -265,7 +285,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const state = adam.state();
     const list = (m: ReturnType<Adam['state']>['m']) => [...m].map(([name, t]) => ({ name, ...t }));
     return {
-      meta: { step, configHash: hash, cursor: stream.state().cursor, adamIteration: state.iteration, history, best },
+      meta: {
+        step,
+        configHash: hash,
+        cursor: stream.state().cursor,
+        adamIteration: state.iteration,
+        history,
+        best,
+      },
       weights: readWeights(model),
       m: list(state.m),
       v: list(state.v),

@@ -49,7 +49,12 @@ export function windowStarts(size: number, win: number, overlap: number): number
  * sigma = `sigmaScale * size` per axis, scaled to a maximum of 1 and clamped below at its smallest
  * positive value (so edge pixels still count where only one window covers them).
  */
-export function windowWeights(h: number, w: number, blend: 'gaussian' | 'constant', sigmaScale = 0.125): Float32Array {
+export function windowWeights(
+  h: number,
+  w: number,
+  blend: 'gaussian' | 'constant',
+  sigmaScale = 0.125,
+): Float32Array {
   const out = new Float32Array(h * w).fill(1);
   if (blend === 'constant') return out;
   const g = (n: number) =>
@@ -57,7 +62,8 @@ export function windowWeights(h: number, w: number, blend: 'gaussian' | 'constan
   const gy = g(h);
   const gx = g(w);
   let max = 0;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) max = Math.max(max, (out[y * w + x] = gy[y] * gx[x]));
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) max = Math.max(max, (out[y * w + x] = gy[y] * gx[x]));
   let min = Infinity;
   for (let i = 0; i < out.length; i++) {
     out[i] /= max;
@@ -100,7 +106,9 @@ export function predictImage(
   }
   const overlap = options.overlap ?? 0.25;
   if (!(overlap >= 0 && overlap < 1)) fail(where, `overlap is ${overlap}; expected a number in [0, 1)`);
-  const data = options.normalize ? normalizeImage(Float32Array.from(image.data), ch, options.normalize) : image.data;
+  const data = options.normalize
+    ? normalizeImage(Float32Array.from(image.data), ch, options.normalize)
+    : image.data;
   // Padded canvas: at least one window in each direction.
   const ph = Math.max(h, wh);
   const pw = Math.max(w, ww);

@@ -45,8 +45,14 @@ export function openSources(data: DataConfig, channels?: 1 | 3): { train: Opened
 export function datasetDataConfig(dirs: readonly string[], where = 'train'): DatasetDataConfig {
   const abs = dirs.map((d) => resolve(d));
   abs.forEach((d, i) => {
-    if (!existsSync(d)) fail(where, `--data folder ${dirs[i]} not found; expected a dataset folder or 'synthetic'`);
+    if (!existsSync(d))
+      fail(where, `--data folder ${dirs[i]} not found; expected a dataset folder or 'synthetic'`);
   });
   const has = (s: string) => abs.every((d) => splitNames(d).includes(s));
-  return { kind: 'dataset', dirs: abs, split: has('train') ? 'train' : null, valSplit: has('val') ? 'val' : null };
+  return {
+    kind: 'dataset',
+    dirs: abs,
+    split: has('train') ? 'train' : null,
+    valSplit: has('val') ? 'val' : null,
+  };
 }

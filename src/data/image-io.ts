@@ -84,6 +84,22 @@ function jpegHeader(where: string, path: string, b: Uint8Array): ImageHeader | '
     : fail(`${where}: ${path}`, 'JPEG has no frame header (SOF) before its scan');
 }
 
+/**
+ * Most pixels a file of `size` bytes can hold: deflate expands at most about 1032:1 (RFC 1951's
+ * longest match, 258 bytes, in 2 bits), so a PNG holds at most ~1032 * size bytes of rows; a JPEG needs
+ * at least a few bits per 8x8 block and component. Bounds of 1100 bytes per byte (PNG) and 4096 pixels
+ * per byte (JPEG) stop a corrupt size field from allocating more than the file could decode to.
+ */
+export function checkExpansion(header: ImageHeader, size: number, where: string, path: string): void {
+  const limit = header.format === 'png' ? 1100 * size : 4096 * size;
+  if (header.width * header.height > limit) {
+    fail(
+      `${where}: ${path}`,
+      `header says ${header.width}x${header.height}, more than ${size} bytes of ${header.format.toUpperCase()} can hold; the file is corrupt`,
+    );
+  }
+}
+
 /** The header of PNG or JPEG bytes (format from the signature, not the file name). */
 export function parseImageHeader(bytes: Uint8Array, where: string, path = 'image'): ImageHeader {
   if (bytes.length >= 8 && PNG_SIGNATURE.every((x, i) => bytes[i] === x))
@@ -164,6 +180,7 @@ export async function decodeImageBytes(
   path = 'image',
 ): Promise<DecodedImage> {
   const header = parseImageHeader(bytes, where, path);
+  checkExpansion(header, bytes.length, where, path);
   let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     raw = await sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_IMAGE_PIXELS })

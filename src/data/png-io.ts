@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { fail } from '../core/errors.js';
-import { parseImageHeader } from './image-io.js';
+import { checkExpansion, parseImageHeader } from './image-io.js';
 
 const WHERE = 'readDataset';
 
@@ -17,6 +17,7 @@ interface Decoded {
 function decode(bytes: Uint8Array, path: string, skipRescale: boolean): Decoded {
   const header = parseImageHeader(bytes, WHERE, path); // size checked before pngjs allocates
   if (header.format !== 'png') fail(`${WHERE}: ${path}`, 'mask is a JPEG; expected a PNG of class indices');
+  checkExpansion(header, bytes.length, WHERE, path);
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       skipRescale,

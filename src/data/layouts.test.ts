@@ -221,3 +221,31 @@ test('inspect: lists every bad file with its problem; statistics of the good one
     assert.ok(r.std[0] < 2 / 255);
   });
 });
+
+test('decodeMaskBytes: the direct index decoder equals pngjs on every PNG filter type', async () => {
+  const { PNG } = await import('pngjs');
+  const { decodeMaskBytes } = await import('./png-io.js');
+  const w = 17;
+  const h = 9;
+  const grey = Uint8Array.from({ length: w * h }, (_, i) => (i * 7 + ((i / w) | 0) * 13) % 251);
+  for (const filterType of [0, 1, 2, 3, 4]) {
+    const png = new PNG({
+      width: w,
+      height: h,
+      colorType: 0,
+      inputColorType: 0,
+      bitDepth: 8,
+      inputHasAlpha: false,
+    });
+    png.data = Buffer.from(grey);
+    const bytes = PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, filterType });
+    assert.deepEqual([...decodeMaskBytes(bytes).data], [...grey], `filter ${filterType}`);
+  }
+  const pal = encodePalettePng(
+    w,
+    h,
+    Uint8Array.from(grey, (v) => v % 4),
+    palette,
+  );
+  assert.deepEqual([...decodeMaskBytes(pal).data], [...Uint8Array.from(grey, (v) => v % 4)]);
+});

@@ -2,6 +2,26 @@ import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { fail } from '../core/errors.js';
 import { checkExpansion, parseImageHeader } from './image-io.js';
+import { decodePngIndices } from './png-indices.js';
+
+/** True when a PNG's PLTE chunk lists one colour twice. */
+function repeatsColour(bytes: Uint8Array): boolean {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = 8; p + 8 <= bytes.length;) {
+    const len = v.getUint32(p);
+    if (bytes[p + 4] === 0x50 && bytes[p + 5] === 0x4c && bytes[p + 6] === 0x54 && bytes[p + 7] === 0x45) {
+      const seen = new Set<number>();
+      for (let k = 0; k + 2 < len; k += 3) {
+        const c = (bytes[p + 8 + k] << 16) | (bytes[p + 9 + k] << 8) | bytes[p + 10 + k];
+        if (seen.has(c)) return true;
+        seen.add(c);
+      }
+      return false;
+    }
+    p += 12 + len;
+  }
+  return false;
+}
 
 const WHERE = 'readDataset';
 
@@ -56,6 +76,14 @@ export function decodeMaskBytes(
   ignoreColor: readonly number[] = [224, 224, 192],
   path = 'mask',
 ): { data: Uint8Array; width: number; height: number } {
+  const header = parseImageHeader(bytes, WHERE, path);
+  if (header.format !== 'png') fail(`${WHERE}: ${path}`, 'mask is a JPEG; expected a PNG of class indices');
+  checkExpansion(header, bytes.length, WHERE, path);
+  // 8-bit grey and palette masks (VOC's), the common case: indices straight from the rows. A palette
+  // index is the class when the palette has no repeated colour; otherwise fall through to pngjs,
+  // which maps each colour to its first palette entry.
+  const fast = decodePngIndices(bytes, WHERE, path);
+  if (fast !== null && (fast.colorType === 0 || !repeatsColour(bytes))) return fast;
   const png = decode(bytes, path, true);
   const n = png.width * png.height;
   const out = new Uint8Array(n);

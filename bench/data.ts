@@ -2,7 +2,7 @@
  * The input pipeline against training, measured side by side in one run:
  * 1. decode images/s of one 500x375 JPEG (quality 90): sharp (libvips) one at a time, sharp with 8
  *    decodes in flight (libvips' thread pool), and the pure-JS jpeg-js; and the 500x375 palette PNG
- *    mask through pngjs (what loadMask uses);
+ *    mask through decodeMaskBytes (indices straight from the rows);
  * 2. decode + augment images/s of `BatchStream` (scale 0.5..1.5, flip, 128x128 crop, batch 8) over a
  *    VOC-layout folder of 500x375 JPEGs, against training images/s of the default U-Net (depth 3,
  *    16 filters) at 128x128, batch 8, on wasm; the ratio is the share of a step decoding would cost if it
@@ -110,7 +110,7 @@ try {
   console.log(
     `  JPEG jpeg-js (pure JS)      ${fmt(rate(n, times.jpegjs))}   sharp / jpeg-js ${(times.jpegjs / times.sharp).toFixed(1)}x`,
   );
-  console.log(`  PNG mask pngjs              ${fmt(rate(n, times.pngjs))}`);
+  console.log(`  PNG mask (decodeMaskBytes) ${fmt(rate(n, times.pngjs))}`);
 
   // 2. pipeline against training at 128x128, batch 8
   const ds = openDataset(dir, { split: 'train' });

@@ -83,3 +83,44 @@ test('BatchStream: seeded crops; resumed from a saved state it hands out the sam
   const crops = new Set(all.map((b) => b.x.data.join()));
   assert.equal(crops.size, 6, 'six different batches');
 });
+
+test('augmentItem: cropping the window of the rescaled, mirrored image equals rescale, mirror, then crop', () => {
+  const h = 9;
+  const w = 11;
+  const big = {
+    height: h,
+    width: w,
+    image: Float32Array.from({ length: h * w * 2 }, (_, k) => Math.sin(k)),
+    mask: Uint8Array.from({ length: h * w }, (_, k) => k % 7),
+  };
+  for (const [us, uf, uy, ux] of [
+    [0.3, 0.2, 0.7, 0.1],
+    [0.9, 0.8, 0.2, 0.95],
+  ]) {
+    const cfg = { crop: 6, scale: [0.5, 1.8] as [number, number], flip: true };
+    const got = augmentItem(big, cfg, 2, fixed(us, uf, uy, ux));
+    // reference: whole rescale, whole flip, then crop, with the same draws
+    const s = 0.5 + 1.3 * us;
+    const oh = Math.round(h * s);
+    const ow = Math.round(w * s);
+    let img = resizeBilinear(big.image, h, w, 2, oh, ow);
+    let m = resizeNearest(big.mask, h, w, oh, ow);
+    if (uf < 0.5) {
+      const flipped = augmentItem(
+        { height: oh, width: ow, image: img, mask: m },
+        { crop: null, scale: null, flip: true },
+        2,
+        fixed(0, 0, 0, 0),
+      );
+      [img, m] = [flipped.image, flipped.mask];
+    }
+    const ref = augmentItem(
+      { height: oh, width: ow, image: img, mask: m },
+      { crop: 6, scale: null, flip: false },
+      2,
+      fixed(0, 0.9, uy, ux),
+    );
+    assert.deepEqual([...got.mask], [...ref.mask]);
+    got.image.forEach((v, i) => assert.ok(Math.abs(v - ref.image[i]) < 1e-6));
+  }
+});

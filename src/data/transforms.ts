@@ -31,7 +31,8 @@ export interface ImageMask {
 /**
  * Bilinear resize of a channels-last image with half-pixel centres (source coordinate
  * `(dst + 0.5) * in / out - 0.5`, clamped to the edge), as `tf.image.resizeBilinear` with
- * `halfPixelCenters: true`.
+ * `halfPixelCenters: true`; only the output window of `rh x rw` pixels at `(y0, x0)` is computed
+ * (default the whole `oh x ow` output).
  */
 export function resizeBilinear(
   src: Float32Array,
@@ -40,47 +41,81 @@ export function resizeBilinear(
   ch: number,
   oh: number,
   ow: number,
+  y0 = 0,
+  x0 = 0,
+  rh = oh,
+  rw = ow,
 ): Float32Array {
-  const out = new Float32Array(oh * ow * ch);
-  for (let y = 0; y < oh; y++) {
-    const fy = Math.min(Math.max(((y + 0.5) * h) / oh - 0.5, 0), h - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, h - 1);
-    const dy = fy - y0;
-    for (let x = 0; x < ow; x++) {
-      const fx = Math.min(Math.max(((x + 0.5) * w) / ow - 0.5, 0), w - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, w - 1);
-      const dx = fx - x0;
+  const out = new Float32Array(rh * rw * ch);
+  for (let yy = 0; yy < rh; yy++) {
+    const fy = Math.min(Math.max(((y0 + yy + 0.5) * h) / oh - 0.5, 0), h - 1);
+    const ya = Math.floor(fy);
+    const yb = Math.min(ya + 1, h - 1);
+    const dy = fy - ya;
+    for (let xx = 0; xx < rw; xx++) {
+      const fx = Math.min(Math.max(((x0 + xx + 0.5) * w) / ow - 0.5, 0), w - 1);
+      const xa = Math.floor(fx);
+      const xb = Math.min(xa + 1, w - 1);
+      const dx = fx - xa;
       for (let k = 0; k < ch; k++) {
-        const a = src[(y0 * w + x0) * ch + k];
-        const b = src[(y0 * w + x1) * ch + k];
-        const c = src[(y1 * w + x0) * ch + k];
-        const d = src[(y1 * w + x1) * ch + k];
-        out[(y * ow + x) * ch + k] = (a * (1 - dx) + b * dx) * (1 - dy) + (c * (1 - dx) + d * dx) * dy;
+        const a = src[(ya * w + xa) * ch + k];
+        const b = src[(ya * w + xb) * ch + k];
+        const c = src[(yb * w + xa) * ch + k];
+        const d = src[(yb * w + xb) * ch + k];
+        out[(yy * rw + xx) * ch + k] = (a * (1 - dx) + b * dx) * (1 - dy) + (c * (1 - dx) + d * dx) * dy;
       }
     }
   }
   return out;
 }
 
-/** Nearest-neighbour resize of a mask: source pixel `floor((dst + 0.5) * in / out)` (no new labels). */
-export function resizeNearest(src: Uint8Array, h: number, w: number, oh: number, ow: number): Uint8Array {
-  const out = new Uint8Array(oh * ow);
-  for (let y = 0; y < oh; y++) {
-    const sy = Math.min(Math.floor(((y + 0.5) * h) / oh), h - 1);
-    for (let x = 0; x < ow; x++)
-      out[y * ow + x] = src[sy * w + Math.min(Math.floor(((x + 0.5) * w) / ow), w - 1)];
+/**
+ * Nearest-neighbour resize of a mask: source pixel `floor((dst + 0.5) * in / out)` (no new labels);
+ * only the output window `rh x rw` at `(y0, x0)` (default the whole output).
+ */
+export function resizeNearest(
+  src: Uint8Array,
+  h: number,
+  w: number,
+  oh: number,
+  ow: number,
+  y0 = 0,
+  x0 = 0,
+  rh = oh,
+  rw = ow,
+): Uint8Array {
+  const out = new Uint8Array(rh * rw);
+  for (let yy = 0; yy < rh; yy++) {
+    const sy = Math.min(Math.floor(((y0 + yy + 0.5) * h) / oh), h - 1);
+    for (let xx = 0; xx < rw; xx++) {
+      out[yy * rw + xx] = src[sy * w + Math.min(Math.floor(((x0 + xx + 0.5) * w) / ow), w - 1)];
+    }
   }
   return out;
 }
 
+/** Mirrors an image `[h*w*ch]` and its mask left to right. */
+function flipHorizontal(image: Float32Array, mask: Uint8Array, h: number, w: number, ch: number) {
+  const fi = new Float32Array(image.length);
+  const fm = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = y * w + (w - 1 - x);
+      fm[y * w + x] = mask[s];
+      for (let k = 0; k < ch; k++) fi[(y * w + x) * ch + k] = image[s * ch + k];
+    }
+  }
+  return { image: fi, mask: fm };
+}
+
 /**
  * Applies the transforms of `config` to one item with four draws from `rng` (always four, so the
- * stream stays aligned whatever is switched on): scale factor, flip, crop row, crop column. Along an
- * axis longer than the crop the window starts at `floor(u * (size - crop + 1))`; along a shorter one
- * the image starts at `floor(u * (crop - size + 1))` inside the window, the rest is image 0 and mask
- * 255 (ignored by the losses).
+ * stream stays aligned whatever is switched on): scale factor, flip, crop row, crop column. The item
+ * is rescaled to `round(h s) x round(w s)`, mirrored, then cropped: along an axis longer than the
+ * crop the window starts at `floor(u * (size - crop + 1))`; along a shorter one the image starts at
+ * `floor(u * (crop - size + 1))` inside the window, the rest is image 0 and mask 255 (ignored by the
+ * losses). Only the pixels inside the window are resampled (a window of the mirrored image is the
+ * mirror of the window at `size - start - width`), so the cost is that of the crop, not the image.
  *
  * @example
  * ```ts
@@ -92,44 +127,45 @@ export function augmentItem(item: ImageMask, config: AugmentConfig, ch: number, 
   const uf = rng.uniform();
   const uy = rng.uniform();
   const ux = rng.uniform();
-  let { height: h, width: w, image, mask } = item;
+  const { height: h, width: w } = item;
+  let [oh, ow] = [h, w];
   if (config.scale !== null) {
     const [lo, hi] = config.scale;
     const s = lo + (hi - lo) * us;
-    const oh = Math.max(1, Math.round(h * s));
-    const ow = Math.max(1, Math.round(w * s));
-    image = resizeBilinear(image, h, w, ch, oh, ow);
-    mask = resizeNearest(mask, h, w, oh, ow);
-    [h, w] = [oh, ow];
+    [oh, ow] = [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))];
   }
-  if (config.flip && uf < 0.5) {
-    const fi = new Float32Array(image.length);
-    const fm = new Uint8Array(mask.length);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const s = y * w + (w - 1 - x);
-        fm[y * w + x] = mask[s];
-        for (let k = 0; k < ch; k++) fi[(y * w + x) * ch + k] = image[s * ch + k];
-      }
-    }
-    [image, mask] = [fi, fm];
-  }
-  if (config.crop === null) return { height: h, width: w, image, mask };
+  const flip = config.flip && uf < 0.5;
   const c = config.crop;
-  // src offset (crop start, >= 0) or dst offset (padding start) along each axis
-  const sy = h >= c ? Math.floor(uy * (h - c + 1)) : 0;
-  const dy = h >= c ? 0 : Math.floor(uy * (c - h + 1));
-  const sx = w >= c ? Math.floor(ux * (w - c + 1)) : 0;
-  const dx = w >= c ? 0 : Math.floor(ux * (c - w + 1));
+  // window in the scaled, mirrored image (src offset) and its place in the crop (dst offset)
+  const rows = c === null ? oh : Math.min(oh, c);
+  const cols = c === null ? ow : Math.min(ow, c);
+  const sy = c !== null && oh >= c ? Math.floor(uy * (oh - c + 1)) : 0;
+  const dy = c !== null && oh < c ? Math.floor(uy * (c - oh + 1)) : 0;
+  const sx = c !== null && ow >= c ? Math.floor(ux * (ow - c + 1)) : 0;
+  const dx = c !== null && ow < c ? Math.floor(ux * (c - ow + 1)) : 0;
+  const x0 = flip ? ow - sx - cols : sx;
+  let image: Float32Array;
+  let mask: Uint8Array;
+  if (oh === h && ow === w) {
+    image = new Float32Array(rows * cols * ch);
+    mask = new Uint8Array(rows * cols);
+    for (let y = 0; y < rows; y++) {
+      const src = (sy + y) * w + x0;
+      mask.set(item.mask.subarray(src, src + cols), y * cols);
+      image.set(item.image.subarray(src * ch, (src + cols) * ch), y * cols * ch);
+    }
+  } else {
+    image = resizeBilinear(item.image, h, w, ch, oh, ow, sy, x0, rows, cols);
+    mask = resizeNearest(item.mask, h, w, oh, ow, sy, x0, rows, cols);
+  }
+  if (flip) ({ image, mask } = flipHorizontal(image, mask, rows, cols, ch));
+  if (c === null) return { height: rows, width: cols, image, mask };
   const ci = new Float32Array(c * c * ch);
   const cm = new Uint8Array(c * c).fill(255);
-  const rows = Math.min(h, c);
-  const cols = Math.min(w, c);
   for (let y = 0; y < rows; y++) {
-    const srcRow = (sy + y) * w + sx;
-    const dstRow = (dy + y) * c + dx;
-    cm.set(mask.subarray(srcRow, srcRow + cols), dstRow);
-    ci.set(image.subarray(srcRow * ch, (srcRow + cols) * ch), dstRow * ch);
+    const dst = (dy + y) * c + dx;
+    cm.set(mask.subarray(y * cols, (y + 1) * cols), dst);
+    ci.set(image.subarray(y * cols * ch, (y + 1) * cols * ch), dst * ch);
   }
   return { height: c, width: c, image: ci, mask: cm };
 }

@@ -129,15 +129,15 @@ function checkSizes(config: RunConfig, source: ItemSource): void {
         `${source.name(i)} is ${iw}x${ih} but the model input is ${w}x${h}; pass --crop to train on images of several sizes`,
       );
     }
+    const lo = config.augment.scale?.[0] ?? 1; // the smallest the rescale makes it
     if (
       crop !== null &&
-      config.augment.scale === null &&
-      (ih < crop || iw < crop) &&
+      (Math.round(ih * lo) < crop || Math.round(iw * lo) < crop) &&
       !('ignoreMask' in getLoss(config.loss.name).defaults)
     ) {
       fail(
         WHERE,
-        `--crop ${crop} is larger than ${source.name(i)} (${iw}x${ih}) and loss ${config.loss.name} takes no ignore mask to pad with; lower --crop`,
+        `--crop ${crop} is larger than ${source.name(i)} (${iw}x${ih}, rescaled by down to ${lo}) and loss ${config.loss.name} takes no ignore mask to pad with; lower --crop`,
       );
     }
   }

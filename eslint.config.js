@@ -16,6 +16,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // The lab's pages and worker (browser globals; bundled by scripts/build-web.ts).
+    files: ['web/**/*.ts'],
+    languageOptions: {
+      globals: {
+        self: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        Worker: 'readonly',
+        Blob: 'readonly',
+        ImageData: 'readonly',
+        OffscreenCanvas: 'readonly',
+        URLSearchParams: 'readonly',
+        MessageEvent: 'readonly',
+        MouseEvent: 'readonly',
+      },
+    },
+  },
+  {
     languageOptions: {
       globals: {
         console: 'readonly',

@@ -1,3 +1,4 @@
+import { cos, sin } from '../core/trig.js';
 import { resolveOptions } from '../core/validate.js';
 import {
   checkFiniteArg,
@@ -48,8 +49,8 @@ export function rasterEllipse(
   rotation: number,
 ): PixelCoords {
   const rot = pyMod(rotation, Math.PI);
-  const sinBox = Math.sin(rot);
-  const cosBox = Math.cos(rot);
+  const sinBox = sin(rot);
+  const cosBox = cos(rot);
   const rExt = Math.abs(rRadius * cosBox) + cRadius * sinBox;
   const cExt = rRadius * sinBox + Math.abs(cRadius * cosBox);
   const [r0, r1] = clipRange(Math.ceil(r - rExt), Math.floor(r + rExt), shape?.[0]);
@@ -59,8 +60,8 @@ export function rasterEllipse(
   if (rows <= 0 || cols <= 0) return new PixelCollector(0).finish();
 
   const rot2 = pyMod(rot, Math.PI);
-  const sinA = Math.sin(rot2);
-  const cosA = Math.cos(rot2);
+  const sinA = sin(rot2);
+  const cosA = cos(rot2);
   const rOrg = r - r0;
   const cOrg = c - c0;
   const out = new PixelCollector(rows * cols);

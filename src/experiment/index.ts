@@ -1,5 +1,11 @@
 /** Experiments: the post's demo, and grids of (loss, seed) training runs in a pool of processes. */
-export { runPostDemo, type PostDemoOptions, type PostDemoResult } from './post-demo.js';
+export {
+  runPostDemo,
+  postDemoInputs,
+  type PostDemoOptions,
+  type PostDemoResult,
+  type PostDemoInputs,
+} from './post-demo.js';
 export {
   runExperiment,
   writeStudySummary,

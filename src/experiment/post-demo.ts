@@ -6,7 +6,7 @@ import { crossEntropy } from '../losses/crossentropy/tensor.js';
 import { missingAwareCrossEntropyReference } from '../losses/missing-aware/reference.js';
 import { oneHot, type LabelMaps } from '../synth/labels.js';
 import { postBatch, POST_NUM_CLASSES } from '../synth/post.js';
-import { dropAnnotations, type ObjectRef } from '../synth/drop.js';
+import { dropAnnotations, type DropResult, type ObjectRef } from '../synth/drop.js';
 import { simulatePredictions } from '../synth/predictions.js';
 
 /** Options of {@link runPostDemo}. */
@@ -43,6 +43,36 @@ export interface PostDemoResult {
   readonly mapMissingAware: NdArray;
 }
 
+/** The data of the post's experiment, before any loss: see {@link postDemoInputs}. */
+export interface PostDemoInputs {
+  /** `[N, H, W]` full label maps. */
+  readonly labels: LabelMaps;
+  /** Simulated predictions `[N, H, W, 4]` (probabilities). */
+  readonly predictions: NdArray;
+  /** The `missing` annotations dropped at random, with the dropped labels and the annotated mask. */
+  readonly drop: DropResult;
+}
+
+/**
+ * The data of {@link runPostDemo} for `options` (same defaults): the post's batch from `seed`, the
+ * simulated predictions from `seed + 1` and the dropped annotations from `seed + 2`. The browser lab
+ * starts from these, so its numbers equal `segloss demo`'s for the same settings.
+ *
+ * @example
+ * ```ts
+ * const { labels, predictions, drop } = postDemoInputs({ n: 6, size: 48, seed: 7 });
+ * drop.dropped; // e.g. [{image: 1, class: 3}, {image: 4, class: 2}]
+ * ```
+ */
+export function postDemoInputs(options: PostDemoOptions = {}, where = 'postDemoInputs'): PostDemoInputs {
+  const { n = 8, size = 64, missing = 2, seed = 0, quality = 3 } = options;
+  if (missing > 3 * n) fail(where, `missing is ${missing}; expected at most 3 * n = ${3 * n} objects`);
+  const { labels } = postBatch({ n, height: size, width: size, seed });
+  const predictions = simulatePredictions(labels, POST_NUM_CLASSES, { quality, seed: seed + 1 });
+  const drop = dropAnnotations(labels, { count: missing, seed: seed + 2 });
+  return { labels, predictions, drop };
+}
+
 /**
  * The post's experiment: draw the three shapes for `n` images, simulate typical predictions of a model
  * that finds every object, compute cross-entropy twice (reference and tensor) on full annotations, drop
@@ -58,13 +88,8 @@ export interface PostDemoResult {
  * ```
  */
 export function runPostDemo(options: PostDemoOptions = {}): PostDemoResult {
-  const { n = 8, size = 64, missing = 2, seed = 0, quality = 3 } = options;
-  if (missing > 3 * n)
-    fail('runPostDemo', `missing is ${missing}; expected at most 3 * n = ${3 * n} objects`);
-  const { labels } = postBatch({ n, height: size, width: size, seed });
-  const predictions = simulatePredictions(labels, POST_NUM_CLASSES, { quality, seed: seed + 1 });
+  const { labels, predictions, drop } = postDemoInputs(options, 'runPostDemo');
   const yFull = oneHot(labels, POST_NUM_CLASSES);
-  const drop = dropAnnotations(labels, { count: missing, seed: seed + 2 });
   const yMissing = oneHot(drop.labels, POST_NUM_CLASSES);
   const standardFullTensor = tf.tidy(
     () =>

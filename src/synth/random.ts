@@ -1,3 +1,4 @@
+import { cos } from '../core/trig.js';
 import { fail } from '../core/errors.js';
 
 /** The complete, JSON-serialisable state of a {@link Random}: one 32-bit word. */
@@ -80,7 +81,7 @@ export class Random {
   normal(mean = 0, std = 1): number {
     const u1 = 1 - this.uniform(); // in (0, 1], so log is finite
     const u2 = this.uniform();
-    return mean + std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return mean + std * Math.sqrt(-2 * Math.log(u1)) * cos(2 * Math.PI * u2);
   }
 
   /** A uniform integer in `[0, n)`; `n` must be a positive integer. */

@@ -1,3 +1,4 @@
+import { cos, sin } from '../core/trig.js';
 import { fail } from '../core/errors.js';
 import type { NdArray } from '../core/ndarray.js';
 import { paintPixels, type PixelCoords } from '../draw/clip.js';
@@ -51,7 +52,7 @@ const CLASS_LEVEL = [0, 0.55, 0.7, 0.85, 0.45, 0.65];
 function texture(k: number, y: number, x: number, cy: number, cx: number, scale: number): number {
   switch (k) {
     case 2: // square: horizontal stripes
-      return 0.08 * Math.sin(1.6 * y);
+      return 0.08 * sin(1.6 * y);
     case 3: // disk: bright centre fading outwards
       return 0.08 * (1 - (2 * Math.hypot(y - cy, x - cx)) / scale);
     case 4: // triangle: checkerboard
@@ -66,8 +67,8 @@ function drawObject(k: number, cy: number, cx: number, s: number, rng: Random): 
   const shape = [s, s] as const;
   const theta = rng.uniform(0, Math.PI);
   const rotate = (dy: number[], dx: number[]) => ({
-    r: dy.map((v, j) => cy + v * Math.cos(theta) - dx[j] * Math.sin(theta)),
-    c: dy.map((v, j) => cx + v * Math.sin(theta) + dx[j] * Math.cos(theta)),
+    r: dy.map((v, j) => cy + v * cos(theta) - dx[j] * sin(theta)),
+    c: dy.map((v, j) => cx + v * sin(theta) + dx[j] * cos(theta)),
   });
   switch (k) {
     case 1:
@@ -86,8 +87,8 @@ function drawObject(k: number, cy: number, cx: number, s: number, rng: Random): 
       const R = rng.uniform(0.12, 0.22) * s;
       const a = [0, 1, 2].map((j) => (2 * Math.PI * j) / 3);
       const v = rotate(
-        a.map((t) => -R * Math.cos(t)),
-        a.map((t) => R * Math.sin(t)),
+        a.map((t) => -R * cos(t)),
+        a.map((t) => R * sin(t)),
       );
       return polygon(v.r, v.c, { shape });
     }

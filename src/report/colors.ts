@@ -4,7 +4,7 @@ import type { Rgb } from './image.js';
 /** Colour of ignored pixels (label 255): the light border colour of Pascal VOC masks. */
 export const IGNORE_COLOR: Rgb = [224, 224, 192];
 
-import { vocColor } from '../data/classes.js';
+import { vocColor } from '../data/voc-palette.js';
 
 export { vocColor };
 

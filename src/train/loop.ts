@@ -205,7 +205,7 @@ function trainStep(
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = checkRunConfig(options.config);
   const { runDir } = options;
-  const [h, w, ch] = config.model.inputShape;
+  const ch = config.model.inputShape[2];
   const opened = openSources(config.data, ch as 1 | 3);
   // Every mask decoded once before anything is written (a bad file fails here, not at step 1000).
   const problems = [opened.train, opened.val].flatMap((s) => (s?.dataset ? maskProblems(s.dataset) : []));

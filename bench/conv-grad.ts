@@ -8,10 +8,15 @@
  *   node --import tsx bench/conv-grad.ts [--reps 5] [--baseline]
  *
  * --baseline also times tfjs-backend-wasm's own Conv2DBackpropInput (a naive loop) on each layer.
+ *
+ * Where the engine has relaxed SIMD (Node 20: `node --experimental-wasm-relaxed-simd --import tsx
+ * bench/conv-grad.ts`), the bench asks for segloss' `f32x4.relaxed_madd` build (`useRelaxedSimd(true)`),
+ * and the columns "dx plain" / "dW plain" time the default plain `f32x4.mul` + `f32x4.add` build beside it.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerSeglossWasmKernels, useSimdKernels } from '../src/backend/index.js';
+import { registerSeglossKernels, useSimdKernels } from '../src/backend/index.js';
+import { relaxedSimdActive, simdKernels, useRelaxedSimd } from '../src/backend/wasm/simd-instance.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 5) || 5;
@@ -19,7 +24,7 @@ const baseline = args.includes('--baseline');
 
 await tf.setBackend('wasm');
 const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-registerSeglossWasmKernels();
+registerSeglossKernels();
 
 /** Median of a list of times. */
 function median(ms: number[]): number {
@@ -45,6 +50,22 @@ function timeInterleaved(fs: (() => tf.Tensor)[]): number[] {
   }
   return ms.map(median);
 }
+
+useRelaxedSimd(true);
+simdKernels();
+const relaxed = relaxedSimdActive();
+
+/** `f` with the plain (not relaxed-SIMD) build of segloss' kernels. */
+const plainBuild =
+  (f: () => tf.Tensor): (() => tf.Tensor) =>
+  () => {
+    const was = useRelaxedSimd(false);
+    try {
+      return f();
+    } finally {
+      useRelaxedSimd(was);
+    }
+  };
 
 /** `f` with segloss' SIMD kernels switched off. */
 const simdOff =
@@ -89,13 +110,15 @@ const layers = (r: number): [number, number, number, number, number][] => [
 
 const batch = 16;
 console.log(
-  `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, batch ${batch}, 'same' pads, median of ${reps}`,
+  `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}, batch ${batch}, 'same' pads, median of ${reps}, ` +
+    `segloss SIMD build: ${relaxed ? 'relaxed (f32x4.relaxed_madd)' : 'plain (no relaxed SIMD in this engine)'}`,
 );
 console.log(
   'layer                        fwd ms   dx ms   dW ms  dx/fwd  dW/fwd  dx off  dW off' +
+    (relaxed ? '  dx plain  dW plain' : '') +
     (baseline ? '  naive dx ms' : ''),
 );
-const totals = { fwd: 0, dx: 0, dw: 0 };
+const totals = { fwd: 0, dx: 0, dw: 0, dxPlain: 0, dwPlain: 0 };
 for (const size of [64, 128]) {
   for (const [r, cin, cout, k, s] of layers(size)) {
     const x = tf.randomNormal([batch, r, r, cin]) as tf.Tensor4D;
@@ -108,12 +131,13 @@ for (const size of [64, 128]) {
       tf
         .engine()
         .runKernel('Conv2DBackpropFilter', { x, dy }, filterAttrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const [fwd, dx, dw, dxOff, dwOff] = timeInterleaved([
+    const [fwd, dx, dw, dxOff, dwOff, dxPlain, dwPlain] = timeInterleaved([
       () => tf.conv2d(x, w, s, 'same'),
       dxOf,
       dwOf,
       simdOff(dxOf),
       simdOff(dwOf),
+      ...(relaxed ? [plainBuild(dxOf), plainBuild(dwOf)] : []),
     ]);
     const naive = baseline
       ? withNaiveInputKernel(() => timeInterleaved([() => tf.conv2dTranspose(dy, w, x.shape, s, 'same')])[0])
@@ -122,12 +146,17 @@ for (const size of [64, 128]) {
       totals.fwd += fwd;
       totals.dx += dx;
       totals.dw += dw;
+      if (relaxed) {
+        totals.dxPlain += dxPlain;
+        totals.dwPlain += dwPlain;
+      }
     }
     const name = `${size}: ${r}x${r} ${cin}->${cout} ${k}x${k}/${s}`.padEnd(27);
     console.log(
       `${name}  ${fwd.toFixed(1).padStart(6)}  ${dx.toFixed(1).padStart(6)}  ${dw.toFixed(1).padStart(6)}  ` +
         `${(dx / fwd).toFixed(2).padStart(6)}  ${(dw / fwd).toFixed(2).padStart(6)}  ` +
         `${dxOff.toFixed(1).padStart(6)}  ${dwOff.toFixed(1).padStart(6)}` +
+        (relaxed ? `  ${dxPlain.toFixed(1).padStart(8)}  ${dwPlain.toFixed(1).padStart(8)}` : '') +
         (baseline ? `  ${naive.toFixed(1).padStart(11)}` : ''),
     );
     tf.dispose([x, w, y, dy]);
@@ -138,3 +167,9 @@ console.log(
     `${totals.dw.toFixed(1).padStart(6)}  ${(totals.dx / totals.fwd).toFixed(2).padStart(6)}  ` +
     `${(totals.dw / totals.fwd).toFixed(2).padStart(6)}`,
 );
+if (relaxed) {
+  console.log(
+    `relaxed / plain build over the 3x3/1 layers: dx ${(totals.dx / totals.dxPlain).toFixed(3)}, ` +
+      `dW ${(totals.dw / totals.dwPlain).toFixed(3)} (time ratios; below 1 means the fused build is faster)`,
+  );
+}

@@ -17,6 +17,12 @@
  * passes (alternating), then PyTorch; medians over all rounds are printed. `--no-simd` turns off segloss' SIMD conv-gradient kernels (the
  * tfjs-ops paths remain), to show what they gain; `--top` sets how many kernels the profile lists. Without `--size` both 64 and 128 are run. `--profile` lists the top kernels of one step
  * by self time (time inside nested kernel calls is charged to the inner kernel).
+ *
+ * `--workers 1,2` instead times segloss' own training step (the one `segloss train --workers N` runs:
+ * registry cross-entropy, segloss' Adam) through its step executors, for each worker count, rounds
+ * alternating between the counts and PyTorch at the same thread counts, and prints images/s, the
+ * speed-up over the first count, and segloss/PyTorch at equal thread counts, with the load average
+ * before and after (the machine's load changes what two threads can get).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,6 +31,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/backend/setup.js';
 import { buildUNet } from '../src/model/unet.js';
 import { useSimdKernels } from '../src/backend/wasm/simd-instance.js';
+import { cpus, loadavg } from 'node:os';
+import { executorRunner, type ExecutorRunner } from './workers-step.js';
 
 interface Args {
   sizes: number[];
@@ -36,6 +44,8 @@ interface Args {
   rounds: number;
   simd: boolean;
   torch: boolean;
+  /** `--workers 1,2`: the worker counts to compare (segloss' own step executors), or undefined. */
+  workers?: number[];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -67,7 +77,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--rounds') args.rounds = num();
     else if (a === '--no-simd') args.simd = false;
     else if (a === '--no-torch') args.torch = false;
-    else throw new Error(`train-step: unknown argument ${a}`);
+    else if (a === '--workers') {
+      const list = (argv[++i] ?? '').split(',').map(Number);
+      if (list.length === 0 || list.some((v) => !Number.isInteger(v) || v < 1))
+        throw new Error(`train-step: --workers needs a list of positive integers like 1,2, got ${argv[i]}`);
+      args.workers = list;
+    } else throw new Error(`train-step: unknown argument ${a}`);
   }
   return args;
 }
@@ -229,6 +244,10 @@ function runTorch(py: string, size: number, threads: number, args: Args): TorchR
 const args = parseArgs(process.argv.slice(2));
 const backend = await setupBackend('wasm');
 useSimdKernels(args.simd);
+if (args.workers !== undefined) {
+  await workersTable(args, args.workers);
+  process.exit(0);
+}
 if (args.profile) instrumentKernels(backend);
 const py = args.torch ? findTorchPython() : undefined;
 if (args.torch && py === undefined)
@@ -300,3 +319,89 @@ console.log(
 );
 console.log('step/fwd, img/s and wasm/torch1 use CPU time (one thread each); wasm/torch2 uses wall time.');
 console.log('wasm runs on 1 thread in Node; targets: step/fwd <= 3.3, wasm/torch1 <= 2.5');
+
+/** `load average 1.23 0.98 0.70 (1, 5, 15 min)`: what other processes take from the machine. */
+function load(): string {
+  return `load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')} (1, 5, 15 min)`;
+}
+
+/** The `--workers` table (see the header). */
+async function workersTable(a: Args, counts: number[]): Promise<void> {
+  const py = a.torch ? findTorchPython() : undefined;
+  if (a.torch && py === undefined)
+    console.log('PyTorch not found (apt-get install -y python3-torch); skipping the comparison');
+  console.log(
+    `segloss train step (U-Net 16-32-64, 4 classes, cross-entropy, Adam), batch ${a.batch}, batchNorm ${a.bn}, ` +
+      `${a.rounds} rounds of ${a.steps} timed steps per worker count; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  );
+  const header = [
+    'input',
+    'workers',
+    'step ms',
+    'cpu ms',
+    'img/s',
+    'speed-up',
+    'torch ms',
+    'torch img/s',
+    'segloss/torch',
+  ];
+  const rows: string[][] = [header];
+  const f = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
+  for (const size of a.sizes) {
+    console.log(`${size}x${size}: start, ${load()}`);
+    const runners: ExecutorRunner[] = [];
+    for (const w of counts) runners.push(await executorRunner(size, a.batch, a.bn, w));
+    const wall = counts.map(() => [] as number[]);
+    const cpu = counts.map(() => [] as number[]);
+    const torch = counts.map(() => [] as TorchResult[]);
+    for (let round = 0; round < a.rounds; round++) {
+      for (let i = 0; i < runners.length; i++) {
+        await runners[i].measure(a.steps, wall[i], cpu[i]);
+        const r = py ? runTorch(py, size, counts[i], a) : undefined;
+        if (r) torch[i].push(r);
+      }
+    }
+    for (const r of runners) {
+      const ph = r.phases();
+      if (ph !== undefined) {
+        const serial = ph.send + ph.loss + ph.update;
+        console.log(
+          `${size}x${size}, ${r.workers} workers, per step: coordinator serial ${serial.toFixed(1)} ms ` +
+            `(send ${ph.send.toFixed(1)}, loss ${ph.loss.toFixed(1)}, sum + Adam ${ph.update.toFixed(1)}); ` +
+            `waiting for forward ${ph.forward.toFixed(0)} ms, backward ${ph.backward.toFixed(0)} ms`,
+        );
+      }
+      await r.dispose();
+    }
+    console.log(`${size}x${size}: end,   ${load()}`);
+    const base = median(wall[0]);
+    counts.forEach((w, i) => {
+      const ms = median(wall[i]);
+      const t = torch[i].length ? median(torch[i].map((r) => r.step_ms)) : undefined;
+      rows.push([
+        `${size}x${size}x1`,
+        String(w),
+        f(ms),
+        f(median(cpu[i])),
+        f((1000 * a.batch) / ms, 1),
+        f(base / ms, 2),
+        f(t),
+        f(t && (1000 * a.batch) / t, 1),
+        f(t && ms / t, 2),
+      ]);
+    });
+  }
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log('');
+  for (const r of rows) console.log(r.map((v, c) => v.padStart(widths[c])).join('  '));
+  console.log(
+    `\nstep ms: median wall time of one step (forward, backward, Adam); img/s = batch / step time;` +
+      `\ncpu ms: process CPU time of one step summed over all threads (the work; cpu ms / step ms is the` +
+      `\nnumber of cores the step kept busy, at most the workers and at most the idle cores of the machine);` +
+      `\nspeed-up: img/s over the first worker count's (${counts[0]}); torch: PyTorch ${'at as many threads as workers'}` +
+      `\n(torch.set_num_threads), same model and batch; segloss/torch: step time ratio at equal thread counts.` +
+      `\ntargets (2-core machine, batch 16): 2 workers >= 1.7x 1 worker; segloss/torch at 2 threads <= 2.5.`,
+  );
+}

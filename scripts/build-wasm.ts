@@ -30,12 +30,41 @@ export function constantName(wat: string): string {
     .toUpperCase()}_WASM`;
 }
 
-/** Compiles one `.wat` file (SIMD enabled) to its binary. */
-export async function compileWat(wat: string): Promise<Uint8Array> {
+/**
+ * The `.wat` sources with a relaxed-SIMD variant, and the variant's name: the same kernels with every
+ * multiply-add `c + a·b` of the inner loops as one `f32x4.relaxed_madd a b c` (a fused multiply-add where
+ * the CPU has one, else the unfused pair; the result may differ from `f32x4.add`/`f32x4.mul` in the last
+ * bit). simd-instance.ts uses the variant where the engine validates it.
+ */
+export const RELAXED_VARIANTS: Readonly<Record<string, string>> = {
+  'simd-kernels.wat': 'simd-kernels-relaxed.wat',
+};
+
+/** Every module the build writes: each `.wat` source, and its relaxed variant where it has one. */
+export function moduleBuilds(): { wat: string; name: string; relaxed: boolean }[] {
+  return watSources().flatMap((wat) => {
+    const variant = RELAXED_VARIANTS[wat];
+    const own = { wat, name: wat, relaxed: false };
+    return variant === undefined ? [own] : [own, { wat, name: variant, relaxed: true }];
+  });
+}
+
+const MADD =
+  /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
+
+/** `text` with each `(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)))` fused. */
+export function relaxedText(text: string): string {
+  return text.replace(MADD, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
+}
+
+/** Compiles one `.wat` file (SIMD enabled; `relaxed`: its relaxed-SIMD variant) to its binary. */
+export async function compileWat(wat: string, relaxed = false): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(wat, readFileSync(join(WASM_DIR, wat), 'utf8'), {
+  const source = readFileSync(join(WASM_DIR, wat), 'utf8');
+  const mod = wabt.parseWat(wat, relaxed ? relaxedText(source) : source, {
     simd: true,
     multi_value: true,
+    relaxed_simd: relaxed,
   });
   try {
     mod.validate();
@@ -65,9 +94,9 @@ export function moduleFile(wat: string): string {
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   let stale = 0;
-  for (const wat of watSources()) {
-    const text = moduleText(wat, await compileWat(wat));
-    const path = join(WASM_DIR, moduleFile(wat));
+  for (const { wat, name, relaxed } of moduleBuilds()) {
+    const text = moduleText(name, await compileWat(wat, relaxed));
+    const path = join(WASM_DIR, moduleFile(name));
     if (check) {
       let current = '';
       try {
@@ -78,12 +107,12 @@ async function main(): Promise<void> {
       if (current !== text) {
         stale++;
         console.error(
-          `build-wasm: ${moduleFile(wat)} is not what ${wat} compiles to; run scripts/build-wasm.ts`,
+          `build-wasm: ${moduleFile(name)} is not what ${wat} compiles to; run scripts/build-wasm.ts`,
         );
       }
     } else {
       writeFileAtomic('build-wasm', path, text);
-      console.log(`build-wasm: wrote ${moduleFile(wat)}`);
+      console.log(`build-wasm: wrote ${moduleFile(name)}`);
     }
   }
   if (stale > 0) process.exit(1);

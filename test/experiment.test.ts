@@ -214,6 +214,9 @@ test('experiment: a study with drop settings and baselines is paired by seed; --
     summary.runs.find((r: { method: string; seed: number }) => r.method === m && r.seed === seed).meanIoU;
   assert.ok(Math.abs(gap[0] - (miou('oracle', 1) - miou('crossentropy', 1))) < 1e-12);
   assert.match(summary.environment.datasetHash, /^[0-9a-f]{64}$/);
+  const html = readFileSync(join(study, 'report.html'), 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/i);
+  assert.ok(!/<script|https?:/i.test(html), 'the report is self-contained');
   assert.equal(summary.environment.tfjsVersion, '4.22.0');
   // Another study into the same folder is refused.
   const other = await runCli(...flags.map((f) => (f === '0.5' ? '0.6' : f)));

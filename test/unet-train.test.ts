@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../src/backend/setup.js';
 import { buildUNet, type UNetOptions } from '../src/model/unet.js';
-import { registerUNetKernels } from '../src/backend/kernels/unet-kernels.js';
+import { registerSeglossKernels } from '../src/backend/kernels/register.js';
 
 // tfjs' own cpu ResizeNearestNeighborGrad is wrong for batch > 1; the cpu reference uses segloss' fix.
-registerUNetKernels();
+registerSeglossKernels();
 
 /** Deterministic values in [0, 1) from a linear congruential generator. */
 function uniform(n: number, seed: number): Float32Array {

@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
-import { registerSeglossWasmKernels } from './kernels/register.js';
-import { registerCpuFixes } from './kernels/unet-kernels.js';
+import { registerSeglossKernels } from './kernels/register.js';
 
 /** The backends {@link setupBackend} can be asked for. */
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'node';
@@ -43,14 +42,14 @@ async function tryNode(): Promise<boolean> {
 async function tryWasm(options: SetupBackendOptions): Promise<boolean> {
   // Imported here, not at the top: importing the package registers 'wasm' as tfjs' preferred backend,
   // and a user who never calls setupBackend must still get a working (cpu) backend from tfjs.
-  // Our kernels register after it so that they replace its slow ones.
+  // segloss' kernels register after it so that they replace its slow ones.
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
   } catch {
     return false;
   }
-  registerSeglossWasmKernels();
+  registerSeglossKernels();
   if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
   try {
     return await tf.setBackend('wasm');
@@ -63,8 +62,8 @@ async function tryWasm(options: SetupBackendOptions): Promise<boolean> {
  * Selects and initialises the tfjs backend, and returns the name tfjs reports for it
  * (`'tensorflow'`, `'wasm'` or `'cpu'`).
  *
- * - `'auto'` (default): `@tensorflow/tfjs-node` if it is installed, else `'wasm'` (with the kernels of
- *   {@link registerSeglossWasmKernels}), else `'cpu'`.
+ * - `'auto'` (default): `@tensorflow/tfjs-node` if it is installed, else `'wasm'`, else `'cpu'`.
+ * - On wasm and cpu every kernel group of `KERNEL_GROUPS` (kernels/register.ts) is registered first.
  * - `'node'`, `'wasm'`, `'cpu'`: exactly that backend, or a `SeglossError` saying why not.
  * - The environment variable `SEGLOSS_BACKEND` (one of the same four names) overrides `name`.
  *
@@ -98,12 +97,12 @@ export async function setupBackend(
         fail(WHERE, "backend 'wasm' failed to initialise (see tfjs' warning above)");
       break;
     case 'cpu':
-      registerCpuFixes();
+      registerSeglossKernels();
       if (!(await tf.setBackend('cpu'))) fail(WHERE, "backend 'cpu' failed to initialise");
       break;
     case 'auto':
       if (!(await tryNode()) && !(await tryWasm(options))) {
-        registerCpuFixes();
+        registerSeglossKernels();
         if (!(await tf.setBackend('cpu')))
           fail(WHERE, 'no backend could be initialised (tried node, wasm, cpu)');
       }

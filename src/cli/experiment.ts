@@ -3,6 +3,8 @@ import { fail } from '../core/errors.js';
 import { getLoss } from '../losses/registry.js';
 import { runExperiment, type ExperimentConfig } from '../experiment/grid.js';
 import { studyMarkdown } from '../experiment/study-markdown.js';
+import { writeStudyReport } from '../experiment/study-report-write.js';
+import { setupBackend } from '../backend/setup.js';
 import { planStudy, type AnnotatedSource, type Baseline } from '../experiment/study-plan.js';
 import type { LabelDropMode } from '../synth/drop-modes.js';
 import { backendFlag, intFlag, jsonObjectFlag, numberFlag } from './args.js';
@@ -139,6 +141,9 @@ export const experimentCommand = defineCommand({
           `${r.ok ? 'finished' : 'FAILED'} ${r.id} in ${(r.ms / 1000).toFixed(1)} s${r.ok ? '' : `: ${r.error}`}`,
         ),
     });
+    // The report of whatever has finished (predictions need a backend in this process).
+    await setupBackend(backendFlag(NAME, config.backend ?? 'auto'));
+    const report = await writeStudyReport(args.out, result.summary);
     const failed = result.pool.filter((p) => !p.ok);
     if (args.json)
       io.out(
@@ -154,7 +159,7 @@ export const experimentCommand = defineCommand({
         `${result.plan.length} run(s), ${result.pool.length} run now with ${result.jobs} process(es) in ${result.seconds.toFixed(1)} s`,
       );
       io.out(studyMarkdown(result.summary).trimEnd());
-      io.out(`results: ${args.out}/summary.md, summary.json and one folder per run`);
+      io.out(`results: ${args.out}/summary.md, summary.json, ${report.file} and one folder per run`);
     }
     if (failed.length > 0) {
       fail(

@@ -12,6 +12,7 @@ import { synthCommand } from './synth.js';
 import { experimentCommand } from './experiment.js';
 import { inspectCommand } from './inspect.js';
 import { exportCommand } from './export.js';
+import { reportCommand } from './report.js';
 import { labCommand } from './lab.js';
 
 const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
@@ -25,6 +26,7 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   experiment: experimentCommand as CommandDef<ArgsDef>,
   inspect: inspectCommand as CommandDef<ArgsDef>,
   export: exportCommand as CommandDef<ArgsDef>,
+  report: reportCommand as CommandDef<ArgsDef>,
   lab: labCommand as CommandDef<ArgsDef>,
 };
 

@@ -1,5 +1,6 @@
 import { defineCommand, type ArgsDef } from 'citty';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '../backend/setup.js';
 import { train } from '../train/loop.js';
@@ -7,7 +8,8 @@ import { readRunConfig } from '../train/model-io.js';
 import { progressReporter } from '../train/progress.js';
 import { runConfigFrom } from '../train/run-config.js';
 import { RUN_OPTIONS, runOptionHelp, type RunInput, type RunOptionName } from '../train/run-options.js';
-import { backendFlag } from './args.js';
+import { backendFlag, intFlag } from './args.js';
+import { fail } from '../core/errors.js';
 import type { CliIO } from './io.js';
 
 const NAME = 'train';
@@ -43,6 +45,10 @@ export const trainCommand = defineCommand({
     out: { type: 'string', description: 'run folder (checkpoints, metrics.json, curves)', required: true },
     resume: { type: 'boolean', description: 'continue the run in --out from its last checkpoint' },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto; env SEGLOSS_BACKEND)' },
+    workers: {
+      type: 'string',
+      description: 'threads that share each batch (default: the number of cores, at most --batch)',
+    },
     json: { type: 'boolean', description: 'print one JSON object at the end' },
   },
   async run({ args, data }) {
@@ -52,6 +58,16 @@ export const trainCommand = defineCommand({
     const base =
       args.resume && existsSync(join(runDir, 'config.json')) ? readRunConfig(runDir, WHERE) : undefined;
     const config = runConfigFrom(runInputOf(args), base, WHERE);
+    const workers =
+      typeof args.workers === 'string'
+        ? intFlag(NAME, 'workers', args.workers, 1, 4096)
+        : Math.min(availableParallelism(), config.batchSize);
+    if (workers > config.batchSize) {
+      fail(
+        WHERE,
+        `--workers is ${workers}; expected at most --batch (${config.batchSize}): each worker takes at least one image`,
+      );
+    }
     const every = Math.max(1, Math.floor(config.steps / 20));
     const progress = progressReporter(io, every);
     let result;
@@ -60,6 +76,7 @@ export const trainCommand = defineCommand({
         config,
         runDir,
         resume: Boolean(args.resume),
+        workers,
         onProgress: (p) => progress.update(p),
       });
     } finally {
@@ -68,6 +85,7 @@ export const trainCommand = defineCommand({
     const summary = {
       runDir,
       backend,
+      workers,
       steps: result.step,
       resumedFrom: result.resumedFrom,
       finalLoss: result.history.loss.at(-1) ?? null,
@@ -83,6 +101,7 @@ export const trainCommand = defineCommand({
     const v = result.finalValidation;
     io.out(
       `trained ${result.step - result.resumedFrom} step(s) on ${backend} in ${result.seconds.toFixed(1)} s` +
+        ` with ${workers} worker${workers > 1 ? 's' : ''}` +
         (result.resumedFrom > 0 ? ` (resumed from step ${result.resumedFrom})` : ''),
     );
     io.out(`final loss ${summary.finalLoss?.toFixed(4) ?? 'n/a'}`);

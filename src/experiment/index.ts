@@ -32,3 +32,14 @@ export { studyEnvironment, folderHash } from './environment.js';
 export * from './statistics.js';
 export type * from './study-types.js';
 export { runPool, type PoolCommand, type PoolJob, type PoolOptions, type PoolResult } from './pool.js';
+export { renderStudyReport, reportMethods, reportModes } from './study-report.js';
+export {
+  collectReportAssets,
+  reportRates,
+  type ReportAssets,
+  type ReportAssetOptions,
+  type ReportCurve,
+  type ReportPredictions,
+} from './study-report-assets.js';
+export { writeStudyReport, type WriteStudyReportOptions } from './study-report-write.js';
+export { escapeHtml } from './study-report-html.js';

@@ -180,6 +180,8 @@ export function planStudy(config: StudyConfig): PlannedStudyRun[] {
 export function trainArgsOf(run: PlannedStudyRun, config: StudyConfig, resume: boolean): string[] {
   const args = ['train', '--data', config.data, '--loss', run.method.loss, '--seed', String(run.seed)];
   args.push('--out', run.dir, ...(config.trainArgs ?? []));
+  // The pool fills the cores with runs: one worker per run unless trainArgs ask for more.
+  if (!(config.trainArgs ?? []).includes('--workers')) args.push('--workers', '1');
   if (config.backend !== undefined) args.push('--backend', config.backend);
   args.push(...run.method.flags);
   if (run.method.options !== undefined) args.push('--options', JSON.stringify(run.method.options));

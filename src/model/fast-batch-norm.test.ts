@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { FastBatchNormalization } from './fast-batch-norm.js';
-import { registerSeglossWasmKernels } from '../backend/kernels/register.js';
+import { registerSeglossKernels } from '../backend/kernels/register.js';
 import { batchNormSimdFits } from '../backend/kernels/batch-norm-simd.js';
 import { assertAllClose, lcgValues } from '../../test/helpers/arrays.js';
 
 before(async () => {
-  registerSeglossWasmKernels();
+  registerSeglossKernels();
   await tf.setBackend('cpu');
 });
 

@@ -3,8 +3,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import { getLoss } from '../losses/registry.js';
 import { Adam } from './adam.js';
+import { getLoss } from '../losses/registry.js';
+import { batchTargets } from './batch-loss.js';
+import { startWorkerExecutor } from './parallel/worker-executor.js';
+import { checkWorkers, type ExecutorFactory, type StepExecutor } from './step-executor.js';
 import {
   latestCheckpointDir,
   readCheckpoint,
@@ -50,6 +53,14 @@ export interface TrainOptions {
   /** Continue from the newest complete checkpoint of `runDir` (same config required). */
   readonly resume?: boolean;
   readonly onProgress?: (p: StepProgress) => void;
+  /**
+   * Worker threads for data-parallel steps (default 1: the step runs in this thread); from 1 to the
+   * batch size. Not part of the run config: a run may resume with another count (see
+   * parallel/worker-executor.ts for what changes with batch norm).
+   */
+  readonly workers?: number;
+  /** Replaces the step executor that `workers` selects (tests inject faults through it). */
+  readonly executor?: ExecutorFactory;
 }
 
 /** What {@link train} returns. */
@@ -155,23 +166,11 @@ function trainStep(
   batch: TrainBatch,
   learningRate: number,
 ): number {
-  const loss = getLoss(config.loss.name);
   const trainable = model.trainableWeights;
   const vars = trainable.map((w) => w.read() as tf.Variable);
   const x = tf.tensor(batch.x.data, [...batch.x.shape]);
-  const y = tf.tensor(batch.y.data, [...batch.y.shape]);
-  const options: Record<string, unknown> = { ...config.loss.options };
-  const extra: tf.Tensor[] = [x, y];
-  if ('annotated' in loss.defaults && options.annotated === undefined) {
-    const a = tf.tensor(batch.annotated.data, [...batch.annotated.shape]);
-    options.annotated = a;
-    extra.push(a);
-  }
-  if (batch.ignore !== null && 'ignoreMask' in loss.defaults) {
-    const m = tf.tensor(batch.ignore.data, [...batch.ignore.shape]);
-    options.ignoreMask = m;
-    extra.push(m);
-  }
+  const { loss, y, options, tensors } = batchTargets(config, batch);
+  const extra: tf.Tensor[] = [x, ...tensors];
   const { value, grads } = tf.variableGrads(
     () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
     vars,
@@ -186,6 +185,16 @@ function trainStep(
     fail(WHERE, `loss is ${v} at step ${adam.iteration}; lower --lr or check the data`);
   return v;
 }
+
+/**
+ * The step executor of one thread: {@link trainStep} in this thread (`workers: 1`).
+ *
+ * @example `const executor = await inProcessExecutor({ model, adam, config }); await executor.step(batch, 1e-3);`
+ */
+export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config }) => ({
+  step: async (batch, learningRate) => trainStep(model, adam, config, batch, learningRate),
+  close: async () => {},
+});
 
 /**
  * Trains the run's U-Net with Adam on its data, validating and checkpointing periodically, and writes
@@ -205,6 +214,8 @@ function trainStep(
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = checkRunConfig(options.config);
   const { runDir } = options;
+  const workers = options.workers ?? 1;
+  checkWorkers(WHERE, workers, config.batchSize);
   const ch = config.model.inputShape[2];
   const opened = openSources(config.data, ch as 1 | 3);
   // Every mask decoded once before anything is written (a bad file fails here, not at step 1000).
@@ -305,10 +316,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     writeTrainingReport(runDir, config, history);
     return dir;
   };
+  const executor: StepExecutor = await (
+    options.executor ??
+    (workers > 1 ? (parts) => startWorkerExecutor({ ...parts, workers }) : inProcessExecutor)
+  )({ model, adam, config });
   for (let step = start + 1; step <= config.steps; step++) {
     const batch = await stream.next();
     const learningRate = learningRateAt(recipe.lrSchedule, config.learningRate, step, config.steps);
-    const loss = trainStep(model, adam, config, batch, learningRate);
+    const loss = await executor.step(batch, learningRate);
     ema?.update(step);
     history.steps.push(step);
     history.loss.push(loss);
@@ -338,6 +353,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (step % 10 === 0) await new Promise((r) => setImmediate(r));
   }
   if (start === config.steps) writeTrainingReport(runDir, config, history);
+  await executor.close();
   adam.dispose();
   ema?.dispose();
   averaged?.dispose();

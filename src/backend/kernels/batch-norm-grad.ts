@@ -13,7 +13,7 @@ import type { FusedBatchNormAttrs, GradConfig, NamedAttrMap, Tensor } from '@ten
  * dscale   = r * sum(dy * (x - mean))
  * doffset  = sum(dy)
  * ```
- * Registered globally (gradients are not per backend) by `registerUNetKernels`.
+ * Registered globally (gradients are not per backend) with the `U-Net` kernel group of register.ts.
  */
 export const batchNormGradConfig: GradConfig = {
   kernelName: tf.FusedBatchNorm,
@@ -42,8 +42,3 @@ export const batchNormGradConfig: GradConfig = {
     };
   },
 };
-
-/** Registers {@link batchNormGradConfig} as the gradient of `FusedBatchNorm` (all backends). */
-export function registerBatchNormGrad(): void {
-  tf.registerGradient(batchNormGradConfig);
-}

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { heapKernels } from '../wasm/heap-instance.js';
 import { f32, heapBackend } from './wasm-heap.js';
-import { hasKernel } from './host-kernel.js';
+import { hasKernel } from './kernel-registry.js';
 
 /** Kernel names (wasm backend only). */
 export const BN_TRAIN = 'SeglossBatchNormTrain';

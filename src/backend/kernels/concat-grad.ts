@@ -7,7 +7,8 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@tensorflow/tfjs';
-import { displacedKernel, heapBackend, type HeapBackend } from './wasm-heap.js';
+import { displacedKernel } from './kernel-registry.js';
+import { heapBackend, type HeapBackend } from './wasm-heap.js';
 
 const HANDLED = new Set(['float32', 'int32', 'bool']);
 

@@ -1,6 +1,6 @@
 /**
  * Shared geometry for the conv-gradient kernels: attribute parsing and checks, TensorInfo-to-Tensor
- * wrapping, and pad-or-crop of the two spatial axes of an NHWC tensor.
+ * wrapping.
  *
  * Conventions (channels-last, NHWC): `x` is `[N, H, W, Cin]`, the filter `w` is `[KH, KW, Cin, Cout]`,
  * `dy` is `[N, OH, OW, Cout]`, strides `(sh, sw)`, and `padTop`/`padLeft` are the zeros tfjs adds
@@ -9,7 +9,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
-import { crop } from './tap-columns.js';
 
 /** The pad attribute of tfjs' conv kernels: a mode, one number for all sides, or explicit NHWC pairs. */
 export type ConvPad =
@@ -132,39 +131,4 @@ export function checkDy(where: string, dyShape: readonly number[], g: ConvGeomet
 export function asTensor4D(info: tf.TensorInfo): tf.Tensor4D {
   const t = info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info);
   return t as tf.Tensor4D;
-}
-
-/**
- * Pads (positive amounts) or crops (negative amounts) axes 1 and 2 of an NHWC tensor: rows get
- * `top` before and `bottom` after, columns `left` and `right`. Returns `t` itself when all are 0.
- */
-export function padOrCrop(
-  t: tf.Tensor4D,
-  top: number,
-  bottom: number,
-  left: number,
-  right: number,
-): tf.Tensor4D {
-  let r = t;
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [, h, w] = r.shape;
-    const t0 = Math.max(0, -top);
-    const l0 = Math.max(0, -left);
-    const hh = h - t0 - Math.max(0, -bottom);
-    const ww = w - l0 - Math.max(0, -right);
-    r = crop(r, [t0, l0], [Math.max(0, hh), Math.max(0, ww)]);
-  }
-  const pt = Math.max(0, top);
-  const pb = Math.max(0, bottom);
-  const pl = Math.max(0, left);
-  const pr = Math.max(0, right);
-  if (pt + pb + pl + pr > 0) {
-    r = tf.pad(r, [
-      [0, 0],
-      [pt, pb],
-      [pl, pr],
-      [0, 0],
-    ]);
-  }
-  return r;
 }

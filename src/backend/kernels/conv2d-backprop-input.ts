@@ -17,16 +17,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
-import {
-  asTensor4D,
-  checkDy,
-  convGeometry,
-  padOrCrop,
-  type ConvGeometry,
-  type ConvGradAttrs,
-} from './conv-geometry.js';
-import { crop } from './tap-columns.js';
-import { flipFilter } from './perf-kernels.js';
+import { asTensor4D, checkDy, convGeometry, type ConvGeometry, type ConvGradAttrs } from './conv-geometry.js';
+import { crop, flipFilter, padCrop } from './perf-kernels.js';
 import { inputGradientSimd, inputGradientSimdFits, inputGradientSimdPays } from './input-grad-simd.js';
 import { f32, heapBackend } from './wasm-heap.js';
 
@@ -34,7 +26,7 @@ const WHERE = 'Conv2DBackpropInput';
 
 /**
  * The input gradient of a dilation-1 NHWC 2-D convolution, from tfjs ops only (backend-neutral; on
- * wasm the final crop uses the SeglossCrop kernel of tap-columns.ts). Call inside `tf.tidy`.
+ * wasm the crops use the SeglossPadCrop kernel of perf-kernels.ts). Call inside `tf.tidy`.
  *
  * @param dy - `[N, OH, OW, Cout]` upstream gradient.
  * @param w - `[KH, KW, Cin, Cout]` filter.
@@ -69,7 +61,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom
   const left = mw - 1 - colsLo;
   const bottom = qh + mh - 1 - g.outH - top;
   const right = qw + mw - 1 - g.outW - left;
-  const cropped = padOrCrop(dy, Math.min(0, top), Math.min(0, bottom), Math.min(0, left), Math.min(0, right));
+  const cropped = padCrop(dy, Math.min(0, top), Math.min(0, bottom), Math.min(0, left), Math.min(0, right));
   if (cropped.shape[1] === 0 || cropped.shape[2] === 0) return tf.zeros([g.n, g.inH, g.inW, g.inC]);
   const pads: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0],

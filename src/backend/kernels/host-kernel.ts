@@ -64,15 +64,12 @@ export function runHostKernel(
   return outs.map((o, i) => cpu.makeTensorInfo(outShapes[i], 'float32', o));
 }
 
-/** Registers `kernelFunc` as `kernelName` on every backend of {@link HOST_KERNEL_BACKENDS}. Idempotent. */
-export function registerHostKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
-  for (const backendName of HOST_KERNEL_BACKENDS) {
-    if (tf.getKernel(kernelName, backendName) === undefined)
-      tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
-}
-
-/** Whether `kernelName` can run on the active backend. */
-export function hasKernel(kernelName: string): boolean {
-  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+/**
+ * The configs that run `kernelFunc` as `kernelName` on every backend of {@link HOST_KERNEL_BACKENDS},
+ * for a kernel group (kernel-registry.ts).
+ *
+ * @example `hostKernelConfigs('SeglossCrossEntropy', kernelFunc)` gives one config for wasm, one for cpu.
+ */
+export function hostKernelConfigs(kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig[] {
+  return HOST_KERNEL_BACKENDS.map((backendName) => ({ kernelName, backendName, kernelFunc }));
 }

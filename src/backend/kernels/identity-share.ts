@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CastAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { displacedKernel } from './wasm-heap.js';
+import { displacedKernel } from './kernel-registry.js';
 
 /**
  * `Identity` for tfjs' wasm backend without a copy: the output shares the input's heap buffer, with the

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { displacedKernel, heapBackend } from './wasm-heap.js';
+import { displacedKernel } from './kernel-registry.js';
+import { heapBackend } from './wasm-heap.js';
 import { heapKernels } from '../wasm/heap-instance.js';
 
 /**

@@ -4,14 +4,14 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerSeglossWasmKernels } from './register.js';
+import { registerSeglossKernels } from './register.js';
 import { flipFilter, padCrop } from './perf-kernels.js';
 import { lcgValues } from '../../../test/helpers/arrays.js';
 
 type Shape4 = [number, number, number, number];
 
 before(async () => {
-  registerSeglossWasmKernels();
+  registerSeglossKernels();
   await tf.setBackend('wasm');
 });
 

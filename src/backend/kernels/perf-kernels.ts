@@ -10,11 +10,13 @@
  *   stride-1 input gradient (a convolution of `dy` with the filter rotated by 180° and its channel axes
  *   swapped), in one pass.
  *
- * Both fall back to tfjs ops on other backends.
+ * Both fall back to tfjs ops on other backends. {@link crop} is the crop-only call of `SeglossPadCrop`,
+ * the one crop kernel (tfjs-backend-wasm's `Slice` copies element by element in JavaScript).
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { f32, heapBackend } from './wasm-heap.js';
+import { hasKernel } from './kernel-registry.js';
 
 /** The pad-or-crop kernel name (wasm only). */
 export const PAD_CROP = 'SeglossPadCrop';
@@ -88,10 +90,6 @@ export const perfKernelConfigs: readonly tf.KernelConfig[] = [
   { kernelName: FLIP_FILTER, backendName: 'wasm', kernelFunc: flipFilterKernel as unknown as tf.KernelFunc },
 ];
 
-function onWasm(kernelName: string): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(kernelName, 'wasm') !== undefined;
-}
-
 /**
  * Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor with zeros: `top`/`bottom` rows
  * and `left`/`right` columns. {@link PAD_CROP} on wasm, `tf.slice` + `tf.pad` elsewhere. Returns `x`
@@ -107,7 +105,7 @@ export function padCrop(
   right: number,
 ): tf.Tensor4D {
   if (top === 0 && bottom === 0 && left === 0 && right === 0) return x;
-  if (onWasm(PAD_CROP)) {
+  if (hasKernel(PAD_CROP)) {
     const attrs = { pads: [top, bottom, left, right] } as unknown as tf.NamedAttrMap;
     return tf.engine().runKernel(PAD_CROP, { x }, attrs) as tf.Tensor4D;
   }
@@ -133,6 +131,20 @@ export function padCrop(
  * `tf.reverse` + `tf.transpose` elsewhere.
  */
 export function flipFilter(w: tf.Tensor4D): tf.Tensor4D {
-  if (onWasm(FLIP_FILTER)) return tf.engine().runKernel(FLIP_FILTER, { x: w }, {}) as tf.Tensor4D;
+  if (hasKernel(FLIP_FILTER)) return tf.engine().runKernel(FLIP_FILTER, { x: w }, {}) as tf.Tensor4D;
   return tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
+}
+
+/**
+ * Rows `begin[0] … begin[0]+size[0]−1` and columns `begin[1] … begin[1]+size[1]−1` of an NHWC tensor:
+ * {@link padCrop} with negative amounts (one block copy per kept row on wasm, `tf.slice` elsewhere).
+ *
+ * @example `crop(x, [1, 2], [3, 4])` of `[N, 8, 8, C]` is `x[:, 1:4, 2:6, :]`, `[N, 3, 4, C]`.
+ */
+export function crop(x: tf.Tensor4D, begin: [number, number], size: [number, number]): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  if (begin[0] < 0 || begin[1] < 0 || begin[0] + size[0] > h || begin[1] + size[1] > w) {
+    fail('crop', `window at [${begin}] of size [${size}] leaves x of shape ${formatShape(x.shape)}`);
+  }
+  return padCrop(x, -begin[0], begin[0] + size[0] - h, -begin[1], begin[1] + size[1] - w);
 }

@@ -149,8 +149,8 @@ function gatherBlocks(
 
 /**
  * The same gradient for tfjs' cpu backend, whose own `ResizeNearestNeighborGrad` (tfjs 4.22) adds
- * batch `b`'s gradient at the wrong offsets when N > 1. Register it with `tf.registerKernel` after
- * unregistering tfjs' (see {@link registerUNetKernels}'s `cpu` option).
+ * batch `b`'s gradient at the wrong offsets when N > 1 (registered for `'cpu'` by the `U-Net` kernel
+ * group of register.ts).
  */
 export const resizeNearestNeighborGradCpu: KernelFunc = ({ inputs, attrs, backend }) => {
   const { images, dy } = inputs as { images: TensorInfo; dy: TensorInfo };

@@ -1,7 +1,7 @@
 /**
  * `SeglossTapColumns`: a wasm kernel that gathers K windows of a matrix into one `[K·C, L]` matrix,
  * `out[k·C + c, p] = x[rowStart_k + c, offset_k + p]`, 0 where `offset_k + p ≥ limit_k`, with one
- * heap-to-heap block copy per row. Also `SeglossCrop` (below).
+ * heap-to-heap block copy per row.
  *
  * It builds the transposed tap matrix (`X_tapᵀ` for every tap `k`) of the filter gradient in
  * conv2d-backprop-filter.ts: tfjs-backend-wasm's `Slice` copies element by element in JavaScript and is
@@ -11,13 +11,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, formatShape } from '../../core/errors.js';
 import { f32, heapBackend } from './wasm-heap.js';
-import { perfKernelConfigs } from './perf-kernels.js';
+import { hasKernel } from './kernel-registry.js';
 
 /** The kernel name, registered for the wasm backend only. */
 export const TAP_COLUMNS = 'SeglossTapColumns';
-
-/** A wasm kernel cropping axes 1 and 2 of an NHWC tensor: one block copy per kept row. */
-export const CROP = 'SeglossCrop';
 
 /** One window: rows `rowStart …` (as many as the call's `rowCount`), columns `offset …`, zero from `limit` on. */
 export interface TapWindow {
@@ -75,55 +72,12 @@ function tapColumnsKernel(args: {
   return out;
 }
 
-function cropKernel(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const b = heapBackend(CROP, args.backend);
-  const x = args.inputs.x;
-  const { begin, size } = args.attrs as unknown as { begin: [number, number]; size: [number, number] };
-  if (x === undefined || x.shape.length !== 4) fail(CROP, `x must be [N,H,W,C]; got ${String(x?.shape)}`);
-  const [n, h, w, c] = x.shape;
-  if (begin[0] < 0 || begin[1] < 0 || begin[0] + size[0] > h || begin[1] + size[1] > w) {
-    fail(CROP, `window at [${begin}] of size [${size}] leaves x of shape ${formatShape(x.shape)}`);
-  }
-  const out = b.makeOutput([n, size[0], size[1], c], 'float32');
-  const src = f32(CROP, 'x', b, x);
-  const dst = f32(CROP, 'out', b, out);
-  const run = size[1] * c;
-  let to = 0;
-  for (let img = 0; img < n; img++) {
-    for (let i = 0; i < size[0]; i++, to += run) {
-      const from = ((img * h + begin[0] + i) * w + begin[1]) * c;
-      dst.set(src.subarray(from, from + run), to);
-    }
-  }
-  return out;
-}
-
-/**
- * The kernel configs of {@link TAP_COLUMNS} and {@link CROP} for the wasm backend, and those of
- * perf-kernels.ts (`SeglossPadCrop`, `SeglossFlipFilter`).
- */
-export const tapColumnsConfigs: readonly tf.KernelConfig[] = [
-  { kernelName: TAP_COLUMNS, backendName: 'wasm', kernelFunc: tapColumnsKernel as unknown as tf.KernelFunc },
-  { kernelName: CROP, backendName: 'wasm', kernelFunc: cropKernel as unknown as tf.KernelFunc },
-  ...perfKernelConfigs,
-];
-
-/**
- * Rows `begin[0] … begin[0]+size[0]−1` and columns `begin[1] … begin[1]+size[1]−1` of an NHWC tensor.
- * {@link CROP} on wasm (tfjs-backend-wasm's `Slice` copies element by element), `tf.slice` elsewhere.
- */
-export function crop(x: tf.Tensor4D, begin: [number, number], size: [number, number]): tf.Tensor4D {
-  if (size[0] === 0 || size[1] === 0) return tf.zeros([x.shape[0], size[0], size[1], x.shape[3]]);
-  if (begin[0] === 0 && begin[1] === 0 && size[0] === x.shape[1] && size[1] === x.shape[2]) return x;
-  if (tf.getBackend() === 'wasm' && tf.getKernel(CROP, 'wasm') !== undefined) {
-    return tf.engine().runKernel(CROP, { x }, { begin, size } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-  }
-  return tf.slice(x, [0, begin[0], begin[1], 0], [x.shape[0], size[0], size[1], x.shape[3]]);
-}
+/** The kernel config of {@link TAP_COLUMNS} for the wasm backend. */
+export const tapColumnsConfig: tf.KernelConfig = {
+  kernelName: TAP_COLUMNS,
+  backendName: 'wasm',
+  kernelFunc: tapColumnsKernel as unknown as tf.KernelFunc,
+};
 
 /**
  * `[K·C, L]`: for each window `k` (in order) the `C = rowCount` rows `x[rowStart_k + c, offset_k …
@@ -136,7 +90,7 @@ export function tapColumns(
   rowCount: number,
   length: number,
 ): tf.Tensor2D {
-  if (tf.getBackend() === 'wasm' && tf.getKernel(TAP_COLUMNS, 'wasm') !== undefined) {
+  if (hasKernel(TAP_COLUMNS)) {
     const attrs = {
       rowStarts: windows.map((w) => w.rowStart),
       offsets: windows.map((w) => w.offset),

@@ -4,17 +4,17 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerUNetKernels } from './unet-kernels.js';
+import { registerSeglossKernels } from './register.js';
 import { columnSums } from './leading-sum.js';
 import { useSimdKernels } from '../wasm/simd-instance.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
 import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
-// tfjs' own FusedBatchNorm gradient, captured before registerUNetKernels replaces it.
+// tfjs' own FusedBatchNorm gradient, captured before registerSeglossKernels replaces it.
 const tfjsBatchNormGrad = tf.getGradient(tf.FusedBatchNorm);
 
 before(async () => {
-  registerUNetKernels();
+  registerSeglossKernels();
   await tf.setBackend('wasm');
 });
 

@@ -5,13 +5,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerUNetKernels } from './unet-kernels.js';
+import { registerSeglossKernels } from './register.js';
 import { nearestSourceIndex } from './resize-grad.js';
 import { useSimdKernels } from '../wasm/simd-instance.js';
 import { assertAllClose, lcgValues } from '../../../test/helpers/arrays.js';
 
 before(async () => {
-  registerUNetKernels();
+  registerSeglossKernels();
   await tf.setBackend('wasm');
 });
 

@@ -6,8 +6,15 @@
  * in (the copy doubles as the zero padding the kernel needs), runs, and copies the result out. The
  * module is about 1.3 KB, so it is compiled synchronously on first use (browsers allow synchronous
  * compilation of modules under 4 KB on the main thread).
+ *
+ * {@link useRelaxedSimd}`(true)` selects, where the engine has relaxed SIMD (Chrome 114+, Node 22+;
+ * Node 20 only with `--experimental-wasm-relaxed-simd`), the variant built with `f32x4.relaxed_madd` (a
+ * fused multiply-add on CPUs with FMA). It is off by default: its results differ in the last bits from
+ * the plain build and between CPUs with and without FMA, and segloss keeps runs reproducible across
+ * engines (the browser lab equals `segloss` in Node) and machines.
  */
 import { SIMD_KERNELS_WASM } from './simd-kernels-module.js';
+import { SIMD_KERNELS_RELAXED_WASM } from './simd-kernels-relaxed-module.js';
 
 /** The functions that simd-kernels.wat exports. */
 export interface SimdKernelExports {
@@ -72,6 +79,8 @@ export function instantiateBase64<T>(b64: string, imports: WebAssembly.Imports):
 }
 
 let enabled = true;
+let relaxedWanted = false;
+let relaxedActive = false;
 
 /**
  * Turns segloss' own wasm SIMD kernels on or off (on by default): the conv gradients of
@@ -92,6 +101,11 @@ export function useSimdKernels(on: boolean): boolean {
   return was;
 }
 
+/** Whether segloss' SIMD kernels are switched on ({@link useSimdKernels}); e.g. to start workers alike. */
+export function simdKernelsEnabled(): boolean {
+  return enabled;
+}
+
 /**
  * The kernels' exports, instantiated on first call; null when switched off by
  * {@link useSimdKernels} or where this engine cannot compile the module (no WebAssembly, or no
@@ -99,8 +113,38 @@ export function useSimdKernels(on: boolean): boolean {
  */
 export function simdKernels(): SimdKernelExports | null {
   if (!enabled) return null;
-  if (cached === undefined) cached = instantiateBase64<SimdKernelExports>(SIMD_KERNELS_WASM, {});
+  if (cached === undefined) {
+    const relaxed = relaxedWanted
+      ? instantiateBase64<SimdKernelExports>(SIMD_KERNELS_RELAXED_WASM, {})
+      : null;
+    relaxedActive = relaxed !== null;
+    cached = relaxed ?? instantiateBase64<SimdKernelExports>(SIMD_KERNELS_WASM, {});
+  }
   return cached;
+}
+
+/**
+ * Prefers or refuses (default) the relaxed-SIMD build of the kernels; takes effect at the next
+ * {@link simdKernels} call (the instance is made again). Where the engine lacks relaxed SIMD the plain
+ * build is used either way.
+ *
+ * @returns the previous setting.
+ * @example
+ * ```ts
+ * const was = useRelaxedSimd(true); // fused multiply-adds where the engine has them
+ * useRelaxedSimd(was);
+ * ```
+ */
+export function useRelaxedSimd(on: boolean): boolean {
+  const was = relaxedWanted;
+  if (on !== was) cached = undefined;
+  relaxedWanted = on;
+  return was;
+}
+
+/** Whether the kernels instantiated by {@link simdKernels} are the relaxed-SIMD build. */
+export function relaxedSimdActive(): boolean {
+  return cached !== undefined && cached !== null && relaxedActive;
 }
 
 /**

@@ -7,30 +7,41 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileWat, moduleFile, moduleText, WASM_DIR, watSources } from '../../../scripts/build-wasm.js';
-import { simdKernels, useSimdKernels } from './simd-instance.js';
+import {
+  compileWat,
+  moduleBuilds,
+  moduleFile,
+  moduleText,
+  relaxedText,
+  WASM_DIR,
+  watSources,
+} from '../../../scripts/build-wasm.js';
+import { spawnSync } from 'node:child_process';
+import { relaxedSimdActive, simdKernels, useRelaxedSimd, useSimdKernels } from './simd-instance.js';
+import { SIMD_KERNELS_RELAXED_WASM } from './simd-kernels-relaxed-module.js';
+import { checkSimdCase, convGeo, SIMD_CASES } from '../../../test/helpers/simd-check.js';
 import { filterGradientSimd, filterGradientSimdFits } from '../kernels/filter-grad-simd.js';
 import {
   inputGradientSimd,
   inputGradientSimdFits,
   inputGradientSimdPays,
 } from '../kernels/input-grad-simd.js';
-import type { ConvGeometry } from '../kernels/conv-geometry.js';
-import {
-  assertClose,
-  geometry,
-  randomData,
-  refFilterGrad,
-  refInputGrad,
-  type Case,
-} from '../../../test/helpers/conv-reference.js';
 
 test('the committed wasm modules are what their .wat sources compile to', async () => {
   assert.deepEqual(watSources(), ['heap-kernels.wat', 'simd-kernels.wat']);
-  for (const wat of watSources()) {
-    const committed = readFileSync(join(WASM_DIR, moduleFile(wat)), 'utf8');
-    assert.equal(committed, moduleText(wat, await compileWat(wat)), `${moduleFile(wat)} is stale`);
+  const builds = moduleBuilds();
+  assert.deepEqual(
+    builds.map((b) => b.name),
+    ['heap-kernels.wat', 'simd-kernels.wat', 'simd-kernels-relaxed.wat'],
+  );
+  for (const { wat, name, relaxed } of builds) {
+    const committed = readFileSync(join(WASM_DIR, moduleFile(name)), 'utf8');
+    assert.equal(committed, moduleText(name, await compileWat(wat, relaxed)), `${moduleFile(name)} is stale`);
   }
+  // The relaxed build fuses the 16 multiply-adds of the two inner loops and nothing else.
+  const source = readFileSync(join(WASM_DIR, 'simd-kernels.wat'), 'utf8');
+  assert.equal((relaxedText(source).match(/f32x4\.relaxed_madd/g) ?? []).length, 16);
+  assert.equal((relaxedText(source).match(/f32x4\.mul/g) ?? []).length, 0);
 });
 
 test('the kernels load in Node and can be switched off', () => {
@@ -44,56 +55,31 @@ test('the kernels load in Node and can be switched off', () => {
   assert.equal(simdKernels(), wasm);
 });
 
-/** The kernels' geometry for a reference case (same conventions as conv-geometry.ts). */
-function convGeo(c: Case): ConvGeometry {
-  const g = geometry(c);
-  return {
-    n: c.n,
-    inH: c.h,
-    inW: c.w,
-    inC: c.cin,
-    outH: g.oh,
-    outW: g.ow,
-    outC: c.cout,
-    kH: c.k[0],
-    kW: c.k[1],
-    strideH: c.s[0],
-    strideW: c.s[1],
-    padTop: g.pt,
-    padLeft: g.pl,
-  };
-}
-
-function check(c: Case, seed: number): void {
-  const g = geometry(c);
-  const geo = convGeo(c);
-  const x = randomData(c.n * c.h * c.w * c.cin, seed);
-  const w = randomData(c.k[0] * c.k[1] * c.cin * c.cout, seed + 1);
-  const dy = randomData(c.n * g.oh * g.ow * c.cout, seed + 2);
-  assert.ok(filterGradientSimdFits(geo));
-  const dw = new Float32Array(w.length).fill(Number.NaN);
-  filterGradientSimd(x, dy, geo, dw);
-  assertClose(dw, refFilterGrad(g, x, dy), `${c.name}: filter gradient`);
-  if (c.s[0] === 1 && c.s[1] === 1) {
-    assert.ok(inputGradientSimdFits(geo));
-    const dx = new Float32Array(x.length).fill(Number.NaN);
-    inputGradientSimd(dy, w, geo, dx);
-    assertClose(dx, refInputGrad(g, dy, w), `${c.name}: input gradient`);
-  } else {
-    assert.equal(inputGradientSimdFits(geo), false, 'strided input gradients keep the polyphase path');
-  }
-}
-
 test('direct kernel calls match the reference, also after a larger problem left data in scratch memory', () => {
-  const big: Case = { name: 'big', n: 2, h: 20, w: 18, cin: 24, cout: 40, k: [3, 3], s: [1, 1], pad: 'same' };
-  check(big, 1);
-  check({ name: 'small odd', n: 1, h: 5, w: 7, cin: 3, cout: 5, k: [3, 3], s: [1, 1], pad: 'valid' }, 2);
-  check({ name: 'strided', n: 2, h: 9, w: 8, cin: 6, cout: 9, k: [3, 3], s: [2, 2], pad: 'same' }, 3);
-  check({ name: 'tall kernel', n: 1, h: 8, w: 6, cin: 5, cout: 8, k: [5, 1], s: [1, 1], pad: 'same' }, 4);
-  check(
-    { name: 'pads wider than the kernel', n: 1, h: 4, w: 5, cin: 4, cout: 3, k: [2, 2], s: [1, 1], pad: 3 },
-    5,
-  );
+  SIMD_CASES.forEach((c, i) => checkSimdCase(c, i + 1));
+});
+
+test('the relaxed-SIMD build: off by default, and on request used exactly where the engine validates it', () => {
+  simdKernels();
+  assert.equal(relaxedSimdActive(), false, 'off by default');
+  assert.equal(useRelaxedSimd(true), false);
+  simdKernels();
+  const validates = WebAssembly.validate(Buffer.from(SIMD_KERNELS_RELAXED_WASM, 'base64'));
+  assert.equal(relaxedSimdActive(), validates);
+  assert.equal(useRelaxedSimd(false), true);
+  assert.equal(relaxedSimdActive(), false, 'switched off: the plain build');
+  assert.ok(simdKernels() !== null);
+  assert.equal(relaxedSimdActive(), false);
+});
+
+test('with --experimental-wasm-relaxed-simd (Node 20) the relaxed build runs and matches the reference', () => {
+  const child = join(WASM_DIR, '..', '..', '..', 'test', 'fixtures-wasm', 'relaxed-simd-child.ts');
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', child], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { relaxed: boolean; plain: boolean };
+  assert.deepEqual({ relaxed: out.relaxed, plain: out.plain }, { relaxed: true, plain: true });
 });
 
 test('problems past the scratch limit are refused with a clear error, so the kernel falls back', () => {

@@ -1,17 +1,22 @@
 /**
- * The single-pass cross-entropy kernels (host-kernels.ts) against hand values and against the tfjs-ops
+ * The single-pass cross-entropy kernels (backend/kernels/crossentropy-map.ts) against hand values and against the tfjs-ops
  * path (crossEntropyMapOps) on the cpu and wasm backends: values and gradients, clipped probabilities,
  * large logits, soft targets; and their input errors.
  */
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { crossEntropy, crossEntropyMapOps, crossEntropyMapTensor } from './tensor.js';
-import { CE_MAP_KERNEL } from './host-kernels.js';
+import { CE_MAP_KERNEL } from '../../backend/kernels/crossentropy-map.js';
+import { registerSeglossKernels } from '../../backend/kernels/register.js';
 import { Random } from '../../synth/random.js';
 
 const EPS = 1e-7;
+
+before(() => {
+  registerSeglossKernels();
+});
 
 /** Value and gradient (for upstream `dy`) of a map function at `p`. */
 function valueAndGrad(

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { reduceTensor } from '../../core/reduction.js';
 import { resolveOptions } from '../../core/validate.js';
-import { valueSummary } from '../../core/tensor-input.js';
-import { hasKernel } from '../../backend/kernels/host-kernel.js';
-import { CE_MAP_KERNEL } from './host-kernels.js';
+import { valueSummary } from '../../backend/value-check.js';
+import { hasKernel } from '../../backend/kernels/kernel-registry.js';
+import { CE_MAP_KERNEL } from '../../backend/kernels/crossentropy-map.js';
 import { prepareTensor } from '../shared/prepare.js';
 import { checkClassWeights, checkLabelSmoothing } from './class-weights.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
@@ -21,7 +21,7 @@ function recordingGradients(): boolean {
 }
 
 /**
- * {@link crossEntropyMapTensor} on the single-pass host kernel of host-kernels.ts (wasm and cpu): while
+ * {@link crossEntropyMapTensor} on the single-pass host kernel of backend/kernels/crossentropy-map.ts (wasm and cpu): while
  * gradients are recorded the forward pass also returns `∂map/∂p`, and the backward pass is one
  * broadcast multiply by `dy`.
  */
@@ -59,7 +59,7 @@ function crossEntropyMapKernel(
  *   `L = -sum_c y_c log q_c`,  `dL/dp_c = -y_c / q_c` where `p_c = q_c` (inside the clip), else 0.
  * Logits, with `log p = z - logsumexp(z)` (tf.logSoftmax, stable):
  *   `L = -sum_c y_c log p_c`,  `dL/dz_c = p_c * sum_k y_k - y_c`.
- * On the wasm and cpu backends this is one single-pass kernel (host-kernels.ts); elsewhere
+ * On the wasm and cpu backends this is one single-pass kernel (backend/kernels/crossentropy-map.ts); elsewhere
  * {@link crossEntropyMapOps}. bench/loss.ts measures them against a plain loop.
  *
  * @example

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NdArray } from '../../core/ndarray.js';
 import { checkRange, checkShape, type PairLayout } from '../../core/validate.js';
-import { asNdArray, asTensor, checkTensorValues } from '../../core/tensor-input.js';
+import { asNdArray, asTensor } from '../../core/tensor-input.js';
+import { checkTensorValues } from '../../backend/value-check.js';
 import { fail } from '../../core/errors.js';
 import type { AnnotatedInput } from './options.js';
 

@@ -9,13 +9,8 @@ import {
   type PairLayout,
 } from '../../core/validate.js';
 import { REDUCTIONS } from '../../core/reduction.js';
-import {
-  asNdArray,
-  asTensor,
-  checkTensorValues,
-  flattenPixelMask,
-  type ArrayInput,
-} from '../../core/tensor-input.js';
+import { asNdArray, asTensor, flattenPixelMask, type ArrayInput } from '../../core/tensor-input.js';
+import { checkTensorValues } from '../../backend/value-check.js';
 import type { CommonLossOptions } from './options.js';
 
 /** Validated reference inputs: the layout and, when an ignore mask is given, the valid-pixel weights `[N*P]`. */

@@ -1,0 +1,77 @@
+/**
+ * What the coordinator of a data-parallel step (worker-executor.ts) and its workers (step-worker.ts)
+ * share: the layout of the shared memory and the messages they exchange.
+ *
+ * Shared memory (one `SharedArrayBuffer` each, float32 unless said):
+ * - `weights`: every weight of the model (trainable and batch-norm statistics) at `slot.offset`,
+ *   written by the coordinator before each step, read by every worker;
+ * - `x` `[B, H, W, ch]`, `pred` `[B, H, W, C]`, `dy` `[B, H, W, C]`: the batch, the workers' outputs
+ *   (worker k writes its rows), and the loss gradient with respect to them (written by the coordinator);
+ * - `grads` `[workers, T]` (T trainable floats) and `stats` `[workers, S]` (S non-trainable floats):
+ *   each worker's gradient of its shard and its batch-norm moving statistics after the step;
+ * - `flags` (int32 `[workers]`): the step whose `dy` is ready for worker k, or {@link ABORT}.
+ *
+ * Messages are a few fields each (the step number, the shard); no tensor goes through a message.
+ */
+import type { BackendName } from '../../backend/setup.js';
+import type { RunConfig } from '../config.js';
+
+/** One weight of the model in the shared buffers. */
+export interface WeightSlot {
+  /** The weight's stable `originalName` (as in checkpoints). */
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** Offset (floats) in `weights`. */
+  readonly offset: number;
+  readonly trainable: boolean;
+  /** Offset (floats) in a worker's row of `grads` (trainable) or `stats` (non-trainable). */
+  readonly rowOffset: number;
+}
+
+/** The shared buffers (see the file header). */
+export interface SharedBuffers {
+  readonly weights: SharedArrayBuffer;
+  readonly x: SharedArrayBuffer;
+  readonly pred: SharedArrayBuffer;
+  readonly dy: SharedArrayBuffer;
+  readonly grads: SharedArrayBuffer;
+  readonly stats: SharedArrayBuffer;
+  readonly flags: SharedArrayBuffer;
+}
+
+/** A fault the tests inject into one worker at one step: an exception, or the thread exiting. */
+export interface InjectedFault {
+  readonly worker: number;
+  readonly step: number;
+  readonly kind: 'throw' | 'exit';
+}
+
+/** A worker's `workerData`. */
+export interface WorkerInit {
+  readonly index: number;
+  readonly config: RunConfig;
+  readonly backend: BackendName;
+  readonly simd: boolean;
+  readonly slots: readonly WeightSlot[];
+  /** Floats per worker row of `grads` and of `stats`. */
+  readonly trainableSize: number;
+  readonly statsSize: number;
+  readonly buffers: SharedBuffers;
+  readonly fault?: InjectedFault;
+}
+
+/** Coordinator to worker: run step `step` on images `start … start + count − 1` of the batch. */
+export type ToWorker =
+  | { readonly type: 'step'; readonly step: number; readonly start: number; readonly count: number }
+  | { readonly type: 'close' };
+
+/** Worker to coordinator. */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'pred'; readonly step: number }
+  | { readonly type: 'done'; readonly step: number }
+  | { readonly type: 'error'; readonly step: number; readonly message: string };
+
+/** The `flags` value that tells a waiting worker to give up its step. */
+export const ABORT = -1;

@@ -1,0 +1,97 @@
+/**
+ * One worker thread of the data-parallel step (worker-executor.ts): its own tfjs backend with segloss'
+ * kernels and its own replica of the run's model. Per step it reads the weights and its shard of the
+ * batch from shared memory, runs the forward pass, publishes its outputs `pred_k`, blocks until the
+ * coordinator has written `dy_k = ∂L/∂pred_k` (the loss is computed once, on the whole batch), and
+ * back-propagates `Σ pred_k · dy_k`, whose gradient with respect to the weights is the shard's share of
+ * `∂L/∂θ` (chain rule: `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ dy_k`).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from '../../backend/setup.js';
+import { useSimdKernels } from '../../backend/wasm/simd-instance.js';
+import { modelOf } from '../model-io.js';
+import { ABORT, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (port === null) throw new Error('segloss: step-worker: must run as a worker thread');
+const send = (m: FromWorker) => port.postMessage(m);
+
+await setupBackend(init.backend);
+useSimdKernels(init.simd);
+const model = modelOf(init.config);
+const [h, w, ch] = init.config.model.inputShape;
+const classes = init.config.model.numClasses;
+const f32 = (b: SharedArrayBuffer) => new Float32Array(b);
+const weights = f32(init.buffers.weights);
+const xs = f32(init.buffers.x);
+const pred = f32(init.buffers.pred);
+const dys = f32(init.buffers.dy);
+const grads = f32(init.buffers.grads).subarray(init.index * init.trainableSize);
+const stats = f32(init.buffers.stats).subarray(init.index * init.statsSize);
+const flags = new Int32Array(init.buffers.flags);
+const byName = new Map(model.weights.map((v) => [v.originalName, v]));
+const slots = init.slots.map((s) => {
+  const v = byName.get(s.name);
+  if (v === undefined) throw new Error(`segloss: step-worker: the replica has no weight '${s.name}'`);
+  return { ...s, variable: v };
+});
+const trainable = slots.filter((s) => s.trainable);
+
+/** Blocks until the coordinator has written `dy` for `step`; false when it aborted the step. */
+function waitForDy(step: number): boolean {
+  for (;;) {
+    const v = Atomics.load(flags, init.index);
+    if (v === step) return true;
+    if (v === ABORT) return false;
+    Atomics.wait(flags, init.index, v);
+  }
+}
+
+function runStep(step: number, start: number, count: number): void {
+  const fault = init.fault;
+  if (fault !== undefined && fault.worker === init.index && fault.step === step) {
+    if (fault.kind === 'exit') process.exit(3);
+    throw new Error(`injected fault at step ${step}`);
+  }
+  tf.tidy(() => {
+    for (const s of slots)
+      s.variable.write(tf.tensor(weights.subarray(s.offset, s.offset + s.size), [...s.shape]));
+  });
+  const px = h * w;
+  const x = tf.tensor4d(xs.subarray(start * px * ch, (start + count) * px * ch), [count, h, w, ch]);
+  const rows = [start * px * classes, (start + count) * px * classes] as const;
+  let aborted = false;
+  const { value, grads: g } = tf.variableGrads(
+    () => {
+      const p = model.apply(x, { training: true }) as tf.Tensor;
+      pred.set(p.dataSync() as Float32Array, rows[0]);
+      send({ type: 'pred', step });
+      aborted = !waitForDy(step);
+      const dy = tf.tensor(aborted ? new Float32Array(p.size) : dys.subarray(rows[0], rows[1]), p.shape);
+      return tf.sum(tf.mul(p, dy)) as tf.Scalar;
+    },
+    trainable.map((s) => s.variable.read() as tf.Variable),
+  );
+  if (!aborted) {
+    for (const s of trainable) grads.set(g[(s.variable.read() as tf.Variable).name].dataSync(), s.rowOffset);
+    for (const s of slots) if (!s.trainable) stats.set(s.variable.read().dataSync(), s.rowOffset);
+  }
+  tf.dispose([value, x, ...Object.values(g)]);
+  if (!aborted) send({ type: 'done', step });
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'close') {
+    model.dispose();
+    port.close();
+    return;
+  }
+  try {
+    runStep(m.step, m.start, m.count);
+  } catch (e) {
+    send({ type: 'error', step: m.step, message: (e as Error).message });
+  }
+});
+send({ type: 'ready' });

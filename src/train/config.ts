@@ -117,7 +117,7 @@ export function upgradeRunConfig(config: RunConfig): RunConfig {
   let c = config;
   if (v === 1 && c.recipe === undefined) c = { ...c, version: 2, recipe: LEGACY_RECIPE };
   const data = c.data as DataConfig & { dir?: string };
-  if (data.kind === 'dataset' && data.dir !== undefined && data.dirs === undefined) {
+  if (data?.kind === 'dataset' && data.dir !== undefined && data.dirs === undefined) {
     const { dir, ...rest } = data;
     c = { ...c, data: { ...rest, dirs: [dir] } };
   }

@@ -8,7 +8,7 @@ import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
 import { inProcessExecutor } from '../src/train/loop.js';
 import { modelOf } from '../src/train/model-io.js';
 import { startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
-import type { TrainBatch } from '../src/train/source.js';
+import type { TrainBatch } from '../src/data/batch.js';
 import type { StepExecutor } from '../src/train/step-executor.js';
 
 /** The run config of the benchmark's U-Net (16-32-64, 4 classes, cross-entropy, Adam 1e-3). */
@@ -41,6 +41,8 @@ export function benchConfig(size: number, batch: number, batchNorm: boolean): Ru
     batchSize: batch,
     learningRate: 1e-3,
     recipe: LEGACY_RECIPE,
+    augment: { crop: null, scale: null, flip: false },
+    normalize: null,
     seed: 1,
     steps: 1,
     checkpointEvery: 1,

@@ -27,8 +27,12 @@ test('train: the final model carries statistics re-estimated on its own weights 
   const stats = () => run.model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
   const saved = stats();
   // Re-estimating again on the same batches changes nothing (momentum averages would differ).
-  const source = openSources(run.config.data).train;
-  recomputeBatchNorm(run.model, source, statsBatches(source.n, 2, run.config.batchSize, run.config.seed + 2));
+  const source = openSources(run.config.data).train.source;
+  await recomputeBatchNorm(
+    run.model,
+    source,
+    statsBatches(source.n, 2, run.config.batchSize, run.config.seed + 2),
+  );
   const again = stats();
   saved.forEach((s, i) =>
     s.forEach((v, j) => assert.ok(Math.abs(v - again[i][j]) <= 1e-5 * (1 + Math.abs(v)))),
@@ -39,7 +43,7 @@ test('train: the final model carries statistics re-estimated on its own weights 
   assert.equal((await runCli(...tinyTrainArgs(off, { steps: 8 }), '--bn-batches', '0')).code, 0);
   const plain = loadRun(off);
   const before = plain.model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
-  recomputeBatchNorm(plain.model, source, statsBatches(source.n, 2, plain.config.batchSize, 7));
+  await recomputeBatchNorm(plain.model, source, statsBatches(source.n, 2, plain.config.batchSize, 7));
   const after = plain.model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
   const moved = before.some((s, i) => s.some((v, j) => Math.abs(v - after[i][j]) > 1e-3 * (1 + Math.abs(v))));
   assert.ok(moved, 'momentum statistics equal re-estimated ones: the test cannot tell them apart');

@@ -17,7 +17,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Adam } from '../src/train/adam.js';
 import { batchTargets } from '../src/train/batch-loss.js';
 import { modelOf } from '../src/train/model-io.js';
-import { makeBatch, openSources } from '../src/train/source.js';
+import { openSources } from '../src/train/source.js';
+import { loadBatch } from '../src/data/batch-stream.js';
+import { Random } from '../src/synth/random.js';
 import { shardBatch, startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
 import type { InjectedFault } from '../src/train/parallel/protocol.js';
 
@@ -57,6 +59,8 @@ function config(overrides: Partial<RunConfig> = {}, batchNorm = false): RunConfi
       seed: 5,
     },
     classNames: SCENE_CLASSES.slice(0, 4),
+    augment: { crop: null, scale: null, flip: false },
+    normalize: null,
     batchSize: 5,
     learningRate: 0.01,
     recipe: LEGACY_RECIPE,
@@ -127,7 +131,13 @@ for (const workers of [2, 3]) {
     await setupBackend('wasm');
     const c = config({ loss: { name: 'dice', options: { batch: true } } });
     const model = modelOf(c);
-    const batch = makeBatch(openSources(c.data).train, [0, 1, 2, 3, 4]);
+    const batch = await loadBatch(
+      openSources(c.data).train.source,
+      [0, 1, 2, 3, 4],
+      null,
+      null,
+      new Random(0),
+    );
     const got = new Map<string, Float32Array>();
     const recorder = {
       iteration: 0,

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { setupBackend, BACKEND_NAMES } from '../backend/setup.js';
 import { runPostDemo } from '../experiment/post-demo.js';
-import { writePostDemoFigures } from '../report/demo-figures.js';
+import { writePostDemoFigures } from '../experiment/post-demo-figures.js';
 import { backendFlag, intFlag, numberFlag } from './args.js';
 import type { CliIO } from './io.js';
 

@@ -1,13 +1,12 @@
 import { defineCommand } from 'citty';
 import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
+import { splitNames } from '../data/layout.js';
 import { evaluateModel } from '../train/evaluate.js';
-import { loadRun } from '../train/model-io.js';
+import { loadInferenceModel } from '../train/inference-model.js';
 import { openSplit } from '../train/source.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CliIO } from './io.js';
-import { backendFlag } from './args.js';
+import { backendFlag, numberFlag } from './args.js';
 
 const NAME = 'eval';
 const WHERE = `segloss ${NAME}`;
@@ -19,12 +18,24 @@ export const evalCommand = defineCommand({
     description: 'Evaluate a trained run on a dataset split: IoU, Dice, precision, recall',
   },
   args: {
-    model: { type: 'string', description: 'run folder written by segloss train', required: true },
-    data: { type: 'string', description: 'dataset folder', required: true },
+    model: {
+      type: 'string',
+      description: 'run folder (segloss train) or exported folder (segloss export)',
+      required: true,
+    },
+    data: { type: 'string', description: 'dataset folder(s), comma-separated for a union', required: true },
     split: { type: 'string', description: "split to evaluate (default 'test'; 'none' = the whole folder)" },
     checkpoint: {
       type: 'string',
       description: 'latest | best: the final checkpoint or the best by validation mean IoU (default latest)',
+    },
+    overlap: {
+      type: 'string',
+      description: 'tiled inference: overlap of neighbouring windows in [0, 1) (default 0.25)',
+    },
+    blend: {
+      type: 'string',
+      description: 'tiled inference: constant | gaussian window weights (default constant)',
     },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto)' },
     json: { type: 'boolean', description: 'print one JSON object' },
@@ -35,35 +46,33 @@ export const evalCommand = defineCommand({
     if (kind !== 'latest' && kind !== 'best') {
       fail(WHERE, `--checkpoint is '${kind}'; expected latest or best`);
     }
-    await setupBackend(backendFlag(NAME, args.backend));
-    const run = loadRun(args.model, WHERE, kind);
+    const overlap = args.overlap === undefined ? 0.25 : numberFlag(NAME, 'overlap', args.overlap, 0, 0.99);
+    const blend = args.blend ?? 'constant';
+    if (blend !== 'constant' && blend !== 'gaussian')
+      fail(WHERE, `--blend is '${blend}'; expected constant or gaussian`);
+    const dirs = args.data.split(',').filter((d) => d !== '');
     const splitName = args.split ?? 'test';
     const useSplit =
       splitName !== 'none' &&
-      (args.split !== undefined ||
-        existsSync(join(args.data, splitName, 'images')) ||
-        existsSync(join(args.data, `${splitName}.txt`)));
-    const source = openSplit(args.data, useSplit ? splitName : null);
-    const [h, w, ch] = run.config.model.inputShape;
-    if (source.height !== h || source.width !== w || source.channels !== ch) {
-      fail(
-        WHERE,
-        `data is ${source.height}x${source.width}x${source.channels}; the model expects ${h}x${w}x${ch}`,
-      );
+      (args.split !== undefined || dirs.every((d) => splitNames(d).includes(splitName)));
+    await setupBackend(backendFlag(NAME, args.backend));
+    const m = await loadInferenceModel(args.model, WHERE, kind);
+    const { source } = openSplit(dirs, useSplit ? splitName : null, m.inputShape[2] as 1 | 3);
+    if (source.classNames.length !== m.classNames.length) {
+      fail(WHERE, `data has ${source.classNames.length} classes; the model predicts ${m.classNames.length}`);
     }
-    if (source.classNames.length !== run.config.model.numClasses) {
-      fail(
-        WHERE,
-        `data has ${source.classNames.length} classes; the model predicts ${run.config.model.numClasses}`,
-      );
-    }
-    const result = evaluateModel(run.model, source);
-    run.model.dispose();
+    const result = await evaluateModel(m.model, source, {
+      output: m.output,
+      normalize: m.normalize,
+      overlap,
+      blend,
+    });
+    m.model.dispose();
     if (args.json) {
       io.out(
         JSON.stringify({
           model: args.model,
-          step: run.checkpoint.meta.step,
+          step: m.step,
           checkpoint: kind,
           split: useSplit ? splitName : null,
           ...result,
@@ -72,7 +81,7 @@ export const evalCommand = defineCommand({
       return;
     }
     const f = (v: number | null) => (v === null ? '  n/a ' : v.toFixed(4));
-    io.out(`${result.images} image(s), model at step ${run.checkpoint.meta.step}`);
+    io.out(`${result.images} image(s), model at step ${m.step}`);
     io.out(
       `mean IoU ${f(result.meanIoU)}  mean Dice ${f(result.meanDice)}  pixel accuracy ${f(result.pixelAccuracy)}`,
     );

@@ -9,6 +9,8 @@ import { planStudy, type AnnotatedSource, type Baseline } from '../experiment/st
 import type { LabelDropMode } from '../synth/drop-modes.js';
 import { backendFlag, intFlag, jsonObjectFlag, numberFlag } from './args.js';
 import type { CliIO } from './io.js';
+import { RUN_OPTIONS, type RunOption, type RunOptionName } from '../train/run-options.js';
+import { runOptionFlags } from './train.js';
 
 const NAME = 'experiment';
 const WHERE = `segloss ${NAME}`;
@@ -23,20 +25,10 @@ function listFlag(flag: string, value: string): string[] {
   return items;
 }
 
-/** The `segloss train` flags that an experiment passes to every run. */
-const TRAIN_FLAGS = [
-  'steps',
-  'batch',
-  'lr',
-  'lr-schedule',
-  'warmup',
-  'bn-batches',
-  'ema',
-  'checkpoint-every',
-  'validate-every',
-  'depth',
-  'filters',
-] as const;
+/** The `segloss train` flags that an experiment passes to every run (rows of `RUN_OPTIONS` marked so). */
+const TRAIN_FLAGS = (Object.keys(RUN_OPTIONS) as RunOptionName[]).filter(
+  (k) => (RUN_OPTIONS[k] as RunOption).experiment === true,
+);
 
 /** `segloss experiment`: every (loss, seed) trained and evaluated in a pool of processes, then aggregated. */
 export const experimentCommand = defineCommand({
@@ -60,23 +52,12 @@ export const experimentCommand = defineCommand({
       type: 'string',
       description: 'JSON object of options per loss, e.g. \'{"focal":{"gamma":2}}\'',
     },
-    steps: { type: 'string', description: 'train: optimisation steps (default 200)' },
-    batch: { type: 'string', description: 'train: images per step (default 8)' },
-    lr: { type: 'string', description: 'train: Adam learning rate (default 0.001)' },
-    'lr-schedule': { type: 'string', description: 'train: cosine | poly | constant (default cosine)' },
-    warmup: { type: 'string', description: 'train: steps of learning-rate warm-up (default 0)' },
-    'bn-batches': {
-      type: 'string',
-      description: 'train: batches re-estimating batch-norm statistics (default 16; 0 = off)',
-    },
-    ema: { type: 'string', description: 'train: weight-average decay (default 0 = off)' },
-    'checkpoint-every': { type: 'string', description: 'train: steps between checkpoints (default 50)' },
-    'validate-every': {
-      type: 'string',
-      description: 'train: steps between validations (default: checkpoint-every)',
-    },
-    depth: { type: 'string', description: 'train: U-Net levels (default 3)' },
-    filters: { type: 'string', description: 'train: filters at the first level (default 16)' },
+    ...Object.fromEntries(
+      Object.entries(runOptionFlags(TRAIN_FLAGS)).map(([k, d]) => [
+        k,
+        { ...d, description: `train: ${(d as { description: string }).description}` },
+      ]),
+    ),
     backend: { type: 'string', description: 'auto | wasm | cpu | node, for every run (default auto)' },
     'drop-mode': {
       type: 'string',
@@ -162,7 +143,7 @@ export const experimentCommand = defineCommand({
     });
     // The report of whatever has finished (predictions need a backend in this process).
     await setupBackend(backendFlag(NAME, config.backend ?? 'auto'));
-    const report = writeStudyReport(args.out, result.summary);
+    const report = await writeStudyReport(args.out, result.summary);
     const failed = result.pool.filter((p) => !p.ok);
     if (args.json)
       io.out(

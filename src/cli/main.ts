@@ -10,6 +10,8 @@ import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { synthCommand } from './synth.js';
 import { experimentCommand } from './experiment.js';
+import { inspectCommand } from './inspect.js';
+import { exportCommand } from './export.js';
 import { reportCommand } from './report.js';
 import { labCommand } from './lab.js';
 
@@ -22,6 +24,8 @@ const SUBCOMMANDS: Record<string, CommandDef<ArgsDef>> = {
   predict: predictCommand as CommandDef<ArgsDef>,
   synth: synthCommand as CommandDef<ArgsDef>,
   experiment: experimentCommand as CommandDef<ArgsDef>,
+  inspect: inspectCommand as CommandDef<ArgsDef>,
+  export: exportCommand as CommandDef<ArgsDef>,
   report: reportCommand as CommandDef<ArgsDef>,
   lab: labCommand as CommandDef<ArgsDef>,
 };

@@ -1,58 +1,79 @@
 import { defineCommand } from 'citty';
 import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
-import { decodeImage, readPngHeader, channelsOf } from '../data/png-io.js';
+import { decodeImageFile, readImageHeader } from '../data/image-io.js';
+import { writeNpy } from '../data/npy.js';
+import { writePng } from '../data/png-encode.js';
 import { classPalette } from '../report/colors.js';
-import { writePng } from '../report/png.js';
-import { loadRun, predictLabels } from '../train/model-io.js';
+import type { Rgb } from '../report/image.js';
+import { loadInferenceModel } from '../train/inference-model.js';
 import { overlay } from '../train/overlay.js';
-import { numberFlag } from './args.js';
+import { predictImage } from '../train/predict-image.js';
+import { backendFlag, numberFlag } from './args.js';
 import type { CliIO } from './io.js';
-import { backendFlag } from './args.js';
 
 const NAME = 'predict';
 const WHERE = `segloss ${NAME}`;
 
-/** `segloss predict`: a trained run's class map over an image, as a colour overlay PNG. */
+/** `segloss predict`: the class map of an image of any size (tiled), as an overlay, mask and probabilities. */
 export const predictCommand = defineCommand({
-  meta: { name: NAME, description: 'Predict the class map of a PNG image and write it as a colour overlay' },
+  meta: {
+    name: NAME,
+    description: 'Predict the class map of a JPEG or PNG image of any size (tiled inference)',
+  },
   args: {
-    model: { type: 'string', description: 'run folder written by segloss train', required: true },
-    image: { type: 'string', description: 'input PNG (the size the model was trained on)', required: true },
-    out: { type: 'string', description: 'output PNG', required: true },
+    model: {
+      type: 'string',
+      description: 'run folder (segloss train) or exported folder (segloss export)',
+      required: true,
+    },
+    image: { type: 'string', description: 'input JPEG or PNG, any size', required: true },
+    out: { type: 'string', description: 'overlay PNG (the input size)', required: true },
+    'mask-out': { type: 'string', description: 'also write the class indices as an 8-bit grey PNG' },
+    'probs-out': { type: 'string', description: 'also write the probabilities [H, W, C] as float32 .npy' },
     alpha: { type: 'string', description: 'opacity of the class colours (default 0.5)' },
+    overlap: { type: 'string', description: 'overlap of neighbouring windows in [0, 1) (default 0.25)' },
+    blend: { type: 'string', description: 'constant | gaussian window weights (default constant)' },
+    checkpoint: { type: 'string', description: 'latest | best (run folders; default latest)' },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto)' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   async run({ args, data }) {
     const io = (data as { io: CliIO }).io;
     const alpha = args.alpha === undefined ? 0.5 : numberFlag(NAME, 'alpha', args.alpha, 0, 1);
+    const overlap = args.overlap === undefined ? 0.25 : numberFlag(NAME, 'overlap', args.overlap, 0, 0.99);
+    const blend = args.blend ?? 'constant';
+    if (blend !== 'constant' && blend !== 'gaussian')
+      fail(WHERE, `--blend is '${blend}'; expected constant or gaussian`);
+    const kind = args.checkpoint ?? 'latest';
+    if (kind !== 'latest' && kind !== 'best')
+      fail(WHERE, `--checkpoint is '${kind}'; expected latest or best`);
+    if (args['probs-out'] !== undefined && !args['probs-out'].endsWith('.npy')) {
+      fail(WHERE, `--probs-out is '${args['probs-out']}'; expected a .npy file name`);
+    }
+    readImageHeader(args.image, WHERE); // a bad image fails before the model loads
     await setupBackend(backendFlag(NAME, args.backend));
-    const run = loadRun(args.model, WHERE);
-    const [h, w, ch] = run.config.model.inputShape;
-    const header = readPngHeader(args.image);
-    if (header.height !== h || header.width !== w) {
-      fail(WHERE, `--image is ${header.width}x${header.height}; the model expects ${w}x${h}`);
-    }
-    const channels = ch as 1 | 3;
-    if (channelsOf(header.colorType) !== channels && ch === 3) {
-      fail(WHERE, '--image is grey; the model expects RGB');
-    }
-    const image = decodeImage(args.image, channels);
-    const labels = predictLabels(run.model, { data: image.data, shape: [1, h, w, ch] });
-    run.model.dispose();
-    const palette = classPalette(run.config.model.numClasses);
-    writePng(args.out, { width: w, height: h, rgb: overlay(image.data, channels, labels, palette, alpha) });
-    const counts = run.config.classNames.map((name, k) => ({
-      name,
-      pixels: labels.filter((v) => v === k).length,
-    }));
+    const m = await loadInferenceModel(args.model, WHERE, kind);
+    const ch = m.inputShape[2] as 1 | 3;
+    const image = await decodeImageFile(args.image, ch, WHERE);
+    const pred = predictImage(m.model, image, m.output, { overlap, blend, normalize: m.normalize });
+    m.model.dispose();
+    const palette = (m.colors as Rgb[] | undefined) ?? classPalette(m.classNames.length);
+    const { width: w, height: h } = image;
+    writePng(args.out, { width: w, height: h, rgb: overlay(image.data, ch, pred.labels, palette, alpha) });
+    if (args['mask-out'] !== undefined)
+      writePng(args['mask-out'], { width: w, height: h, grey: pred.labels });
+    if (args['probs-out'] !== undefined)
+      writeNpy(args['probs-out'], { data: pred.probs, shape: [h, w, pred.numClasses] });
+    const counts = new Array<number>(m.classNames.length).fill(0);
+    for (const v of pred.labels) counts[v]++;
+    const classes = m.classNames.map((name, k) => ({ name, pixels: counts[k] }));
     if (args.json) {
-      io.out(JSON.stringify({ out: args.out, classes: counts, colors: palette }));
+      io.out(JSON.stringify({ out: args.out, width: w, height: h, classes, colors: palette }));
       return;
     }
-    io.out(`wrote ${args.out}`);
-    for (const [k, c] of counts.entries())
+    io.out(`wrote ${args.out} (${w}x${h})`);
+    for (const [k, c] of classes.entries())
       io.out(`  ${c.name} (rgb ${palette[k].join(',')}): ${c.pixels} px`);
   },
 });

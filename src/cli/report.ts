@@ -98,7 +98,11 @@ export const reportCommand = defineCommand({
     const backend = backendFlag(NAME, args.backend);
     await setupBackend(backend);
     const summary = rewriteSummary(from, config.data, ['segloss', NAME, ...rawArgs].join(' '));
-    const { file, notes } = writeStudyReport(from, summary, { file: args.out, data: args.data, images });
+    const { file, notes } = await writeStudyReport(from, summary, {
+      file: args.out,
+      data: args.data,
+      images,
+    });
     if (args.json) {
       io.out(
         JSON.stringify({

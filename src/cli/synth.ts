@@ -1,11 +1,46 @@
 import { defineCommand } from 'citty';
-import { writeDataset } from '../data/png-dataset.js';
+import { writeDataset } from '../data/write-dataset.js';
 import { SCENE_CLASSES } from '../synth/scenes.js';
-import { synthSplits } from '../train/source.js';
+import { synthSplits } from '../synth/splits.js';
 import { intFlag, numberFlag } from './args.js';
+import { fail } from '../core/errors.js';
+import { writeVocDataset, type VocItem } from '../data/write-voc.js';
+import { Random } from '../synth/random.js';
 import type { CliIO } from './io.js';
 
 const NAME = 'synth';
+
+/**
+ * The splits' scenes as VOC items of several sizes: scene `i` is cropped to `h x w`, each uniform in
+ * `[0.6 size, size]` (seeded), at a random offset.
+ */
+function vocItems(
+  splits: ReturnType<typeof synthSplits>,
+  size: number,
+  seed: number,
+): Record<string, VocItem[]> {
+  const rng = new Random(seed + 7);
+  const out: Record<string, VocItem[]> = {};
+  for (const [split, s] of Object.entries(splits)) {
+    if (s === undefined) continue;
+    const [n, , , ch] = s.images.shape;
+    out[split] = Array.from({ length: n }, (_, i) => {
+      const h = Math.round(size * (0.6 + 0.4 * rng.uniform()));
+      const w = Math.round(size * (0.6 + 0.4 * rng.uniform()));
+      const y0 = Math.floor(rng.uniform() * (size - h + 1));
+      const x0 = Math.floor(rng.uniform() * (size - w + 1));
+      const image = new Float32Array(h * w * ch);
+      const mask = new Uint8Array(h * w);
+      for (let y = 0; y < h; y++) {
+        const src = (i * size + y0 + y) * size + x0;
+        mask.set(s.labels.data.subarray(src, src + w), y * w);
+        image.set(s.images.data.subarray(src * ch, (src + w) * ch), y * w * ch);
+      }
+      return { height: h, width: w, channels: ch as 1 | 3, image, mask };
+    });
+  }
+  return out;
+}
 
 /** `segloss synth`: writes a synthetic PNG dataset with train/val/test splits. */
 export const synthCommand = defineCommand({
@@ -36,9 +71,14 @@ export const synthCommand = defineCommand({
       description: 'objects per present class, uniform in 1..N (default 1)',
     },
     seed: { type: 'string', description: 'seed (default 0)' },
+    layout: {
+      type: 'string',
+      description:
+        'segloss (PNG, one size) | voc (Pascal VOC 2012: JPEGs cropped to sizes between 0.6 and 1 x --size, palette masks)',
+    },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
-  run({ args, data }) {
+  async run({ args, data }) {
     const io = (data as { io: CliIO }).io;
     const int = (k: string, v: string | undefined, min: number, dflt: number, max?: number) =>
       v === undefined ? dflt : intFlag(NAME, k, v, min, max);
@@ -55,13 +95,32 @@ export const synthCommand = defineCommand({
       seed: int('seed', args.seed, 0, 0, 2 ** 31 - 1),
       maxObjects: int('max-objects', args['max-objects'], 1, 1, 8),
     };
+    const layout = args.layout ?? 'segloss';
+    if (layout !== 'segloss' && layout !== 'voc')
+      fail(`segloss ${NAME}`, `--layout is '${layout}'; expected segloss or voc`);
     const splits = synthSplits(o);
     const classes = SCENE_CLASSES.slice(0, o.numClasses).map((name) => ({ name }));
     let dropped = 0;
-    for (const [split, s] of Object.entries(splits)) {
-      if (s === undefined) continue;
-      writeDataset(args.out, { images: s.images, labels: s.labels, annotated: s.annotated, classes, split });
-      if (split === 'train') dropped = s.annotated.data.filter((v) => v === 0).length;
+    if (layout === 'voc') {
+      // VOC masks carry no per-image annotated set: the scenes are written fully labelled.
+      const full = synthSplits({ ...o, missingRate: 0 });
+      await writeVocDataset(
+        args.out,
+        classes.map((c) => c.name),
+        vocItems(full, o.size, o.seed),
+      );
+    } else {
+      for (const [split, s] of Object.entries(splits)) {
+        if (s === undefined) continue;
+        writeDataset(args.out, {
+          images: s.images,
+          labels: s.labels,
+          annotated: s.annotated,
+          classes,
+          split,
+        });
+        if (split === 'train') dropped = s.annotated.data.filter((v) => v === 0).length;
+      }
     }
     const summary = { out: args.out, ...o, droppedAnnotations: dropped, classes: classes.map((c) => c.name) };
     if (args.json) {

@@ -1,45 +1,29 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { fail } from '../core/errors.js';
+import { checkExpansion, parseImageHeader } from './image-io.js';
+import { decodePngIndices } from './png-indices.js';
 
-/** Size and format of a PNG, read from its IHDR chunk without decoding the pixels. */
-export interface PngHeader {
-  readonly width: number;
-  readonly height: number;
-  readonly depth: number;
-  /** PNG colour type: 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA. */
-  readonly colorType: number;
-}
-
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const WHERE = 'readDataset';
-
-/** Reads the IHDR of a PNG file (first 26 bytes). Errors: `segloss: readDataset: <file>: ...`. */
-export function readPngHeader(path: string): PngHeader {
-  const buf = new Uint8Array(26);
-  let got = 0;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      got = readSync(fd, buf, 0, 26, 0);
-    } finally {
-      closeSync(fd);
+/** True when a PNG's PLTE chunk lists one colour twice. */
+function repeatsColour(bytes: Uint8Array): boolean {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = 8; p + 8 <= bytes.length;) {
+    const len = v.getUint32(p);
+    if (bytes[p + 4] === 0x50 && bytes[p + 5] === 0x4c && bytes[p + 6] === 0x54 && bytes[p + 7] === 0x45) {
+      const seen = new Set<number>();
+      for (let k = 0; k + 2 < len; k += 3) {
+        const c = (bytes[p + 8 + k] << 16) | (bytes[p + 9 + k] << 8) | bytes[p + 10 + k];
+        if (seen.has(c)) return true;
+        seen.add(c);
+      }
+      return false;
     }
-  } catch (e) {
-    fail(`${WHERE}: ${path}`, `cannot read (${(e as Error).message})`);
+    p += 12 + len;
   }
-  if (got < 26 || SIGNATURE.some((b, i) => buf[i] !== b))
-    fail(`${WHERE}: ${path}`, 'not a PNG file (bad signature)');
-  if (String.fromCharCode(...buf.subarray(12, 16)) !== 'IHDR')
-    fail(`${WHERE}: ${path}`, 'PNG has no IHDR chunk first');
-  const view = new DataView(buf.buffer);
-  return { width: view.getUint32(16), height: view.getUint32(20), depth: buf[24], colorType: buf[25] };
+  return false;
 }
 
-/** Channels segloss loads from a PNG of this colour type: 1 for grey (± alpha), 3 otherwise. */
-export function channelsOf(colorType: number): 1 | 3 {
-  return colorType === 0 || colorType === 4 ? 1 : 3;
-}
+const WHERE = 'readDataset';
 
 interface Decoded {
   width: number;
@@ -50,36 +34,18 @@ interface Decoded {
   palette?: number[][];
 }
 
-function decode(path: string, skipRescale: boolean): Decoded {
-  let bytes: Buffer;
+function decode(bytes: Uint8Array, path: string, skipRescale: boolean): Decoded {
+  const header = parseImageHeader(bytes, WHERE, path); // size checked before pngjs allocates
+  if (header.format !== 'png') fail(`${WHERE}: ${path}`, 'mask is a JPEG; expected a PNG of class indices');
+  checkExpansion(header, bytes.length, WHERE, path);
   try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    fail(`${WHERE}: ${path}`, `cannot read (${(e as Error).message})`);
-  }
-  try {
-    const png = PNG.sync.read(bytes, { skipRescale }) as unknown as Decoded & { palette: unknown };
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      skipRescale,
+    }) as unknown as Decoded & { palette: unknown };
     return { ...png, palette: Array.isArray(png.palette) ? png.palette : undefined };
   } catch (e) {
     fail(`${WHERE}: ${path}`, `cannot decode PNG (${(e as Error).message})`);
   }
-}
-
-/**
- * Decodes an image PNG to floats in [0, 1], `[H*W*channels]` with `channels` = 1 (grey) or 3 (RGB);
- * alpha is dropped, 16-bit samples are scaled to 8 bits by pngjs.
- */
-export function decodeImage(
-  path: string,
-  channels: 1 | 3,
-): { data: Float32Array; width: number; height: number } {
-  const png = decode(path, false);
-  const n = png.width * png.height;
-  const out = new Float32Array(n * channels);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < channels; k++) out[i * channels + k] = png.data[4 * i + k] / 255;
-  }
-  return { data: out, width: png.width, height: png.height };
 }
 
 /**
@@ -94,7 +60,31 @@ export function decodeMask(
   colors?: readonly (readonly number[])[],
   ignoreColor: readonly number[] = [224, 224, 192],
 ): { data: Uint8Array; width: number; height: number } {
-  const png = decode(path, true);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    fail(`${WHERE}: ${path}`, `cannot read (${(e as Error).message})`);
+  }
+  return decodeMaskBytes(bytes, colors, ignoreColor, path);
+}
+
+/** {@link decodeMask} of PNG bytes (`path` only names them in errors). */
+export function decodeMaskBytes(
+  bytes: Uint8Array,
+  colors?: readonly (readonly number[])[],
+  ignoreColor: readonly number[] = [224, 224, 192],
+  path = 'mask',
+): { data: Uint8Array; width: number; height: number } {
+  const header = parseImageHeader(bytes, WHERE, path);
+  if (header.format !== 'png') fail(`${WHERE}: ${path}`, 'mask is a JPEG; expected a PNG of class indices');
+  checkExpansion(header, bytes.length, WHERE, path);
+  // 8-bit grey and palette masks (VOC's), the common case: indices straight from the rows. A palette
+  // index is the class when the palette has no repeated colour; otherwise fall through to pngjs,
+  // which maps each colour to its first palette entry.
+  const fast = decodePngIndices(bytes, WHERE, path);
+  if (fast !== null && (fast.colorType === 0 || !repeatsColour(bytes))) return fast;
+  const png = decode(bytes, path, true);
   const n = png.width * png.height;
   const out = new Uint8Array(n);
   if (png.depth === 16) fail(`${WHERE}: ${path}`, 'mask is 16-bit; expected 8-bit class indices');

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { canonicalJson } from '../train/config.js';
-import { openDataset } from '../data/png-dataset.js';
+import { openDataset } from '../data/dataset.js';
 import { runPool, type PoolCommand, type PoolJob, type PoolResult } from './pool.js';
 import { studyEnvironment } from './environment.js';
 import { evalArgsOf, planStudy, trainArgsOf, type PlannedStudyRun, type StudyConfig } from './study-plan.js';

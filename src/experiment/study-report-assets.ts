@@ -6,10 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classPalette } from '../report/colors.js';
-import { encodePng } from '../report/png.js';
+import { encodePng } from '../data/png-encode.js';
+import type { LoadedItem } from '../data/dataset.js';
+import type { ItemSource } from '../data/item-source.js';
 import { loadRun, predictLabels } from '../train/model-io.js';
 import { overlay } from '../train/overlay.js';
-import { openSplit, type ItemSource } from '../train/source.js';
+import { openSplit } from '../train/source.js';
 import type { DropMode, StudySummary } from './study-types.js';
 
 /** One run's validation mean IoU against step (from its `metrics.json`). */
@@ -105,11 +107,15 @@ function readCurve(dir: string): { steps: number[]; meanIoU: (number | null)[] }
 }
 
 /** RGB overlay PNG of `labels` over item `index` of `source` (label 255 = ignore shown as background). */
-function overlayPng(source: ItemSource, index: number, labels: ArrayLike<number>, alpha: number): Uint8Array {
-  const item = source.item(index);
+function overlayPng(
+  source: ItemSource,
+  item: LoadedItem,
+  labels: ArrayLike<number>,
+  alpha: number,
+): Uint8Array {
   const clean = Uint8Array.from(labels, (k) => (k === 255 ? 0 : k));
   const rgb = overlay(item.image, source.channels, clean, classPalette(source.classNames.length), alpha);
-  return encodePng({ width: source.width, height: source.height, rgb });
+  return encodePng({ width: item.width, height: item.height, rgb });
 }
 
 /** `k` indices spread evenly over `[0, n)`: `floor(i * n / k)`. */
@@ -117,14 +123,14 @@ export function spreadIndices(n: number, k: number): number[] {
   return [...new Set(Array.from({ length: Math.min(n, k) }, (_, i) => Math.floor((i * n) / Math.min(n, k))))];
 }
 
-function collectPredictions(
+async function collectPredictions(
   outDir: string,
   summary: StudySummary,
   mode: DropMode,
   rate: number,
   options: ReportAssetOptions,
   notes: string[],
-): ReportPredictions | null {
+): Promise<ReportPredictions | null> {
   const data = options.data ?? (typeof summary.config.data === 'string' ? summary.config.data : undefined);
   const split = typeof summary.config.split === 'string' ? summary.config.split : 'test';
   if (data === undefined || !existsSync(data)) {
@@ -133,17 +139,18 @@ function collectPredictions(
   }
   let source: ItemSource;
   try {
-    source = openSplit(data, split);
+    source = openSplit(data.split(','), split).source;
   } catch (e) {
     notes.push(`No predictions: ${(e as Error).message}`);
     return null;
   }
   const indices = spreadIndices(source.n, options.images ?? 4);
   const alpha = options.alpha ?? 0.5;
-  const images = indices.map((index) => ({
+  const items = await Promise.all(indices.map((index) => source.item(index)));
+  const images = indices.map((index, k) => ({
     index,
-    input: overlayPng(source, index, new Uint8Array(source.height * source.width), alpha),
-    truth: overlayPng(source, index, source.item(index).mask, alpha),
+    input: overlayPng(source, items[k], new Uint8Array(items[k].height * items[k].width), alpha),
+    truth: overlayPng(source, items[k], items[k].mask, alpha),
   }));
   const methods = methodsAt(summary, mode, rate);
   // One seed for every method where possible, so the overlays differ by method only.
@@ -156,21 +163,21 @@ function collectPredictions(
     try {
       const loaded = loadRun(join(outDir, run.dir), WHERE);
       const [h, w, ch] = loaded.config.model.inputShape;
-      if (h !== source.height || w !== source.width || ch !== source.channels) {
+      if (items.some((it) => it.height !== h || it.width !== w) || ch !== source.channels) {
         loaded.model.dispose();
         notes.push(`No predictions of ${method}: its model expects ${h}x${w}x${ch} images.`);
         return;
       }
       const p = h * w * ch;
       const x = new Float32Array(indices.length * p);
-      indices.forEach((index, k) => x.set(source.item(index).image, k * p));
+      items.forEach((it, k) => x.set(it.image, k * p));
       const labels = predictLabels(loaded.model, { data: x, shape: [indices.length, h, w, ch] });
       loaded.model.dispose();
       out.push({
         method,
         seed: run.seed,
         overlays: indices.map((index, k) =>
-          overlayPng(source, index, labels.subarray(k * h * w, (k + 1) * h * w), alpha),
+          overlayPng(source, items[k], labels.subarray(k * h * w, (k + 1) * h * w), alpha),
         ),
       });
     } catch (e) {
@@ -190,15 +197,15 @@ function collectPredictions(
  * @example
  * ```ts
  * await setupBackend();
- * const assets = collectReportAssets('runs/study', summary);
+ * const assets = await collectReportAssets('runs/study', summary);
  * writeFileAtomic('report', 'runs/study/report.html', renderStudyReport(summary, assets));
  * ```
  */
-export function collectReportAssets(
+export async function collectReportAssets(
   outDir: string,
   summary: StudySummary,
   options: ReportAssetOptions = {},
-): ReportAssets {
+): Promise<ReportAssets> {
   const rates = reportRates(summary);
   const notes: string[] = [];
   const curves: ReportCurve[] = [];
@@ -219,6 +226,6 @@ export function collectReportAssets(
   const predictions =
     mode === undefined
       ? null
-      : collectPredictions(outDir, summary, mode, rates[mode] as number, options, notes);
+      : await collectPredictions(outDir, summary, mode, rates[mode] as number, options, notes);
   return { rates, curves, predictions, notes };
 }

@@ -20,16 +20,16 @@ export interface WriteStudyReportOptions extends ReportAssetOptions {
  * @example
  * ```ts
  * await setupBackend();
- * writeStudyReport('runs/study', summary); // { file: 'runs/study/report.html', notes: [] }
+ * await writeStudyReport('runs/study', summary); // { file: 'runs/study/report.html', notes: [] }
  * ```
  */
-export function writeStudyReport(
+export async function writeStudyReport(
   outDir: string,
   summary: StudySummary,
   options: WriteStudyReportOptions = {},
-): { file: string; notes: string[] } {
+): Promise<{ file: string; notes: string[] }> {
   const file = options.file ?? join(outDir, 'report.html');
-  const assets = collectReportAssets(outDir, summary, options);
+  const assets = await collectReportAssets(outDir, summary, options);
   writeFileAtomic('writeStudyReport', file, renderStudyReport(summary, assets));
   return { file, notes: assets.notes };
 }

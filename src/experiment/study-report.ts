@@ -259,7 +259,7 @@ function curvesSection(summary: StudySummary, assets: ReportAssets, colorOf: (m:
  * @example
  * ```ts
  * const summary = JSON.parse(readFileSync('study/summary.json', 'utf8')) as StudySummary;
- * const html = renderStudyReport(summary, collectReportAssets('study', summary));
+ * const html = renderStudyReport(summary, await collectReportAssets('study', summary));
  * html.includes('<script'); // false
  * ```
  */

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../data/atomic.js';
 import { formatValue } from './figure.js';
 import { GLYPH_HEIGHT, textWidth } from './font.js';
 import { createImage, drawLine, drawText, fillRect, type Rgb, type RgbImage } from './image.js';
-import { encodePng } from './png.js';
+import { encodePng } from '../data/png-encode.js';
 
 /** One curve: `y[k]` at `x[k]` (default `x = 0, 1, 2, ...`); NaN values break the line. */
 export interface Series {

@@ -1,6 +1,4 @@
-/** Figures: PNG writing, class palettes, heat maps, grids with titles, colour scales and line charts. */
-export { writePng, encodePng } from './png.js';
-export type { PngPixels } from './png.js';
+/** Figures (PNG encoding lives in `data`): class palettes, heat maps, grids with titles, colour scales and line charts. */
 export {
   classPalette,
   vocColor,

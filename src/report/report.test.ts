@@ -22,9 +22,9 @@ import {
   viridis,
   vocColor,
   writeLineChart,
-  writePng,
   type RgbImage,
 } from './index.js';
+import { writePng } from '../data/png-encode.js';
 
 const px = (img: RgbImage, x: number, y: number) => [
   ...img.rgb.subarray(3 * (y * img.width + x), 3 * (y * img.width + x) + 3),

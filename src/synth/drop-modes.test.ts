@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classComponents, dropLabels, type LabelImage } from './drop-modes.js';
 import { applyLabelPlan } from '../train/label-plan.js';
-import type { ItemSource } from '../train/source.js';
+import type { ItemSource } from '../data/item-source.js';
 
 // 4x5: class 1 in two objects (the left one touching a pixel diagonally), class 2 once, one ignore pixel.
 const MASK = Uint8Array.from(
@@ -85,34 +85,40 @@ test('dropLabels subset: K groups, each annotating round(K (1 - rate)) classes i
   );
 });
 
-test('applyLabelPlan: drop-incomplete keeps complete images; ignore-background ignores their background', () => {
+test('applyLabelPlan: drop-incomplete keeps complete images; ignore-background ignores their background', async () => {
   const masks = [MASK, Uint8Array.from(MASK, (v) => (v === 2 ? 0 : v))];
   const source: ItemSource = {
     n: 2,
-    height: 4,
-    width: 5,
     channels: 1,
     classNames: ['background', 'a', 'b', 'c'],
-    item: (i) => ({
+    size: () => [4, 5],
+    name: (i) => String(i),
+    item: async (i) => ({
+      height: 4,
+      width: 5,
       image: new Float32Array(20).fill(i),
       mask: masks[i],
       annotated: Uint8Array.from(i === 0 ? [1, 1, 1, 1] : [1, 1, 0, 1]),
     }),
   };
-  const complete = applyLabelPlan(source, {
+  const complete = await applyLabelPlan(source, {
     drop: null,
     images: 'complete',
     ignoreIncompleteBackground: false,
   });
   assert.equal(complete.n, 1);
-  assert.equal(complete.item(0).image[0], 0);
-  const ignored = applyLabelPlan(source, { drop: null, images: 'all', ignoreIncompleteBackground: true });
-  assert.deepEqual(Array.from(ignored.item(0).mask), Array.from(MASK));
+  assert.equal((await complete.item(0)).image[0], 0);
+  const ignored = await applyLabelPlan(source, {
+    drop: null,
+    images: 'all',
+    ignoreIncompleteBackground: true,
+  });
+  assert.deepEqual(Array.from((await ignored.item(0)).mask), Array.from(MASK));
   assert.deepEqual(
-    Array.from(ignored.item(1).mask),
+    Array.from((await ignored.item(1)).mask),
     Array.from(masks[1], (v) => (v === 0 ? 255 : v)),
   );
-  assert.throws(
+  await assert.rejects(
     () =>
       applyLabelPlan(source, {
         drop: { mode: 'class', rate: 1, seed: 0 },

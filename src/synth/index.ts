@@ -22,3 +22,4 @@ export {
 export { simulateLogits, simulatePredictions, type SimulateOptions } from './predictions.js';
 export { synthScenes, SCENE_CLASSES, type SceneOptions, type Scenes } from './scenes.js';
 export { synthMultilabelScenes, type MultilabelSceneOptions, type MultilabelScenes } from './multilabel.js';
+export { synthSplits, type SyntheticSplit, type SynthSplitOptions } from './splits.js';

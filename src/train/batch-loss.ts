@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getLoss, type LossEntry } from '../losses/registry.js';
 import type { RunConfig } from './config.js';
-import type { TrainBatch } from './source.js';
+import type { TrainBatch } from '../data/batch.js';
 
 /** The targets side of a training batch as tensors: what a step passes to the loss besides `yPred`. */
 export interface BatchTargets {

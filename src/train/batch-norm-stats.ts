@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
 import { Random } from '../synth/random.js';
-import { makeBatch, type ItemSource } from './source.js';
+import type { TrainBatch } from '../data/batch.js';
+import { loadBatch } from '../data/batch-stream.js';
+import type { ItemSource } from '../data/item-source.js';
 
 /** The fields of a tfjs-layers BatchNormalization layer that the re-estimation sets (private in its typings). */
 interface BatchNormMomentum {
@@ -45,15 +47,19 @@ export function statsBatches(n: number, batches: number, batchSize: number, seed
  *
  * @example
  * ```ts
- * recomputeBatchNorm(model, trainSource, statsBatches(trainSource.n, 16, 8, seed));
+ * await recomputeBatchNorm(model, trainSource, statsBatches(trainSource.n, 16, 8, seed));
  * ```
+ * `load` makes batch `k` from its indices (default: whole items, `loadBatch` without transforms; a run
+ * with a crop passes its training transforms so that the batches have the model's input size).
  * @see Wu & Johnson 2021, "Rethinking 'Batch' in BatchNorm" (PreciseBN), https://arxiv.org/abs/2105.07576
  */
-export function recomputeBatchNorm(
+export async function recomputeBatchNorm(
   model: tf.LayersModel,
   source: ItemSource,
   batches: readonly (readonly number[])[],
-): number {
+  load: (indices: readonly number[], k: number) => Promise<TrainBatch> = (indices) =>
+    loadBatch(source, indices, null, null, new Random(0)),
+): Promise<number> {
   const layers = batchNormLayers(model) as unknown as BatchNormMomentum[];
   if (layers.length === 0) return 0;
   if (batches.length === 0) fail('recomputeBatchNorm', 'batches is empty; expected at least one batch');
@@ -64,14 +70,14 @@ export function recomputeBatchNorm(
     for (const w of layer.nonTrainableWeights) tf.tidy(() => void w.write(tf.zerosLike(w.read())));
   }
   try {
-    batches.forEach((indices, k) => {
+    for (const [k, indices] of batches.entries()) {
+      const batch = await load(indices, k);
       for (const l of layers) l.momentum = 1 - 1 / (k + 1);
-      const batch = makeBatch(source, indices);
       tf.tidy(() => {
         const x = tf.tensor(batch.x.data, [...batch.x.shape]);
         model.apply(x, { training: true });
       });
-    });
+    }
   } finally {
     layers.forEach((l, i) => (l.momentum = saved[i]));
   }

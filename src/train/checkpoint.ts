@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import type { CursorState } from './source.js';
+import type { CursorState } from '../data/cursor.js';
 
 /** A named float32 array (a model weight or an optimizer moment). */
 export interface NamedArray {

@@ -3,6 +3,7 @@ import { fail } from '../core/errors.js';
 import { lossFunction } from '../losses/registry.js';
 import { checkLrSchedule, type LrSchedule } from './schedule.js';
 import { checkLabelPlan, type LabelPlan } from './label-plan.js';
+import type { AugmentConfig, Normalization } from '../data/transforms.js';
 
 /** The U-Net of a run (the options of `buildUNet` that a run fixes). */
 export interface ModelConfig {
@@ -29,11 +30,11 @@ export interface SyntheticDataConfig {
   readonly seed: number;
 }
 
-/** A PNG dataset folder (see `openDataset`): training split and optional validation split. */
+/** Dataset folder(s) (see `openDataset`; several = a union): training split and optional validation split. */
 export interface DatasetDataConfig {
   readonly kind: 'dataset';
-  /** Absolute path. */
-  readonly dir: string;
+  /** Absolute paths. */
+  readonly dirs: readonly string[];
   readonly split: string | null;
   readonly valSplit: string | null;
 }
@@ -89,6 +90,10 @@ export interface RunConfig {
   /** Base (peak) learning rate of the schedule. */
   readonly learningRate: number;
   readonly recipe: TrainingRecipe;
+  /** Training transforms (see `augmentItem`); validation and evaluation use whole images. */
+  readonly augment: AugmentConfig;
+  /** Per-channel normalisation of every image the model sees (training and inference), or none. */
+  readonly normalize: Normalization | null;
   readonly seed: number;
   readonly steps: number;
   readonly checkpointEvery: number;
@@ -109,9 +114,20 @@ function freeKeys(config: RunConfig): Set<string> {
 /** A config as read from disk: version-1 configs (before recipes) get {@link LEGACY_RECIPE}. */
 export function upgradeRunConfig(config: RunConfig): RunConfig {
   const v = config.version as number;
-  if (v === 1 && config.recipe === undefined) return { ...config, version: 2, recipe: LEGACY_RECIPE };
-  return config;
+  let c = config;
+  if (v === 1 && c.recipe === undefined) c = { ...c, version: 2, recipe: LEGACY_RECIPE };
+  const data = c.data as DataConfig & { dir?: string };
+  if (data?.kind === 'dataset' && data.dir !== undefined && data.dirs === undefined) {
+    const { dir, ...rest } = data;
+    c = { ...c, data: { ...rest, dirs: [dir] } };
+  }
+  if (c.augment === undefined) c = { ...c, augment: NO_AUGMENT };
+  if (c.normalize === undefined) c = { ...c, normalize: null };
+  return c;
 }
+
+/** No training transforms (runs written before transforms existed, and the post's layout). */
+export const NO_AUGMENT: AugmentConfig = { crop: null, scale: null, flip: false };
 
 /** JSON with object keys sorted, so equal configs have equal text. */
 export function canonicalJson(value: unknown): string {
@@ -187,6 +203,25 @@ export function checkRunConfig(config: RunConfig): RunConfig {
     fail(where, `recipe.ema is ${r.ema}; expected 0 (off) or a decay in (0, 1)`);
   }
   if (config.labels !== undefined) checkLabelPlan(where, config.labels);
+  const a = config.augment;
+  if (a === undefined) fail(where, 'augment is missing; expected {crop, scale, flip}');
+  if (a.crop !== null && !(Number.isInteger(a.crop) && a.crop >= 1))
+    fail(where, `augment.crop is ${a.crop}; expected a positive integer or null`);
+  if (a.scale !== null && !(a.scale.length === 2 && a.scale[0] > 0 && a.scale[1] >= a.scale[0])) {
+    fail(where, `augment.scale is ${JSON.stringify(a.scale)}; expected [lo, hi] with 0 < lo <= hi, or null`);
+  }
+  const nz = config.normalize;
+  if (
+    nz !== null &&
+    (nz.mean.length !== config.model.inputShape[2] ||
+      nz.std.length !== nz.mean.length ||
+      nz.std.some((x) => !(x > 0)))
+  ) {
+    fail(
+      where,
+      `normalize has ${nz.mean.length} means and ${nz.std.length} stds; expected ${config.model.inputShape[2]} each, stds > 0`,
+    );
+  }
   lossFunction(config.loss.name, config.loss.options, config.model.numClasses); // bad loss or option → error
   const reduction = config.loss.options.reduction;
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum') {

@@ -2,8 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { confusionMatrix } from '../metrics/confusion.js';
 import { MetricAccumulator } from '../metrics/accumulator.js';
 import { perClassScore, precisionOf, recallOf } from '../metrics/scores.js';
-import { makeBatch, type ItemSource } from './source.js';
+import type { ItemSource } from '../data/item-source.js';
+import { normalizeImage } from '../data/transforms.js';
 import { predictLabels } from './model-io.js';
+import { predictImage, type PredictImageOptions } from './predict-image.js';
 
 /** Scores of one class (null where undefined: the class never occurs and is never predicted). */
 export interface ClassScores {
@@ -34,24 +36,68 @@ export interface EvaluationResult {
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** Options of {@link evaluateModel}: how whole images are tiled (see `predictImage`). */
+export interface EvaluateOptions extends PredictImageOptions {
+  /** What the model outputs (default 'softmax'; the arg-max is the same either way). */
+  readonly output?: 'softmax' | 'logits';
+}
+
 /**
- * Evaluates `model` on every item of `source` with segloss' metrics: confusion statistics per image
+ * Evaluates `model` on every whole item of `source` (any size: images of the model's input size are
+ * run in batches of `batchSize`, others tiled by `predictImage`) with segloss' metrics: confusion statistics per image
  * (`MetricAccumulator`), then IoU, Dice, precision and recall per class over the whole set, their
  * macro means, pixel accuracy, the confusion matrix and the false-positive rates on images where a
  * class is absent from the truth (`absentClassFalsePositiveRate`).
  */
-export function evaluateModel(model: tf.LayersModel, source: ItemSource, batchSize = 8): EvaluationResult {
+export async function evaluateModel(
+  model: tf.LayersModel,
+  source: ItemSource,
+  options: EvaluateOptions = {},
+): Promise<EvaluationResult> {
   const c = source.classNames.length;
+  const batchSize = options.batchSize ?? 8;
   const acc = new MetricAccumulator(c);
   const matrix = new Float64Array(c * c);
-  for (let start = 0; start < source.n; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, source.n - start) }, (_, k) => start + k);
-    const batch = makeBatch(source, indices);
-    const pred = predictLabels(model, batch.x, batchSize);
-    acc.add(batch.labels, pred, indices.length);
-    const m = confusionMatrix(batch.labels, pred, c);
+  const [, wh, ww, ch] = model.inputs[0].shape as number[];
+  const add = (labels: Uint8Array, pred: Uint8Array, n: number) => {
+    acc.add(labels, pred, n);
+    const m = confusionMatrix(labels, pred, c);
     for (let k = 0; k < m.length; k++) matrix[k] += m[k];
+  };
+  let group: { image: Float32Array; mask: Uint8Array }[] = [];
+  const flush = () => {
+    if (group.length === 0) return;
+    const p = wh * ww;
+    const x = new Float32Array(group.length * p * ch);
+    const labels = new Uint8Array(group.length * p);
+    group.forEach((it, k) => {
+      x.set(it.image, k * p * ch);
+      labels.set(it.mask, k * p);
+    });
+    if (options.normalize) normalizeImage(x, ch, options.normalize);
+    add(
+      labels,
+      predictLabels(model, { data: x, shape: [group.length, wh, ww, ch] }, batchSize),
+      group.length,
+    );
+    group = [];
+  };
+  for (let i = 0; i < source.n; i++) {
+    const it = await source.item(i);
+    if (it.height === wh && it.width === ww) {
+      group.push(it);
+      if (group.length === batchSize) flush();
+      continue;
+    }
+    const pred = predictImage(
+      model,
+      { data: it.image, height: it.height, width: it.width },
+      options.output ?? 'softmax',
+      options,
+    );
+    add(it.mask, pred.labels, 1);
   }
+  flush();
   const summary = acc.summary();
   const stats = acc.stats();
   const prec = perClassScore(precisionOf, stats);

@@ -7,20 +7,21 @@ export { checkRunConfig, configDifferences, configHash, canonicalJson } from './
 export type { RunConfig, ModelConfig, DataConfig, SyntheticDataConfig, DatasetDataConfig } from './config.js';
 export { writeCheckpoint, readCheckpoint, latestCheckpointDir, checkpointName } from './checkpoint.js';
 export type { Checkpoint, CheckpointMeta, NamedArray, TrainHistory, ValidationPoint } from './checkpoint.js';
-export {
-  BatchCursor,
-  makeBatch,
-  synthSplits,
-  splitSource,
-  datasetSource,
-  openSplit,
-  openSources,
-  datasetDataConfig,
-} from './source.js';
-export type { ItemSource, TrainBatch, CursorState, SyntheticSplit, SynthSplitOptions } from './source.js';
+export { openSplit, openSources, datasetDataConfig } from './source.js';
+export type { OpenedSplit } from './source.js';
+export { predictImage, windowStarts, windowWeights } from './predict-image.js';
+export type { PredictImageOptions, ImagePrediction } from './predict-image.js';
 export { evaluateModel } from './evaluate.js';
-export type { EvaluationResult, ClassScores } from './evaluate.js';
-export { modelOf, loadRun, loadWeights, readWeights, readRunConfig, predictLabels } from './model-io.js';
+export type { EvaluationResult, ClassScores, EvaluateOptions } from './evaluate.js';
+export {
+  modelOf,
+  loadRun,
+  loadWeights,
+  readWeights,
+  readRunConfig,
+  predictLabels,
+  predictOptionsOf,
+} from './model-io.js';
 export type { LoadedRun } from './model-io.js';
 export { writeTrainingReport } from './report.js';
 export type { TrainingMetrics } from './report.js';

@@ -1,7 +1,7 @@
 import { fail } from '../core/errors.js';
-import type { LoadedItem } from '../data/png-dataset.js';
+import type { LoadedItem } from '../data/dataset.js';
+import type { ItemSource } from '../data/item-source.js';
 import { dropLabels, DROP_MODES, type LabelDropMode } from '../synth/drop-modes.js';
-import type { ItemSource } from './source.js';
 
 /**
  * What a run does to its training labels before step 1 (`RunConfig.labels`; absent = the labels as
@@ -40,14 +40,15 @@ export function checkLabelPlan(where: string, plan: LabelPlan): void {
  *
  * @example
  * ```ts
- * const train = applyLabelPlan(source, { drop: { mode: 'class', rate: 0.3, seed: 1 }, images: 'all',
+ * const train = await applyLabelPlan(source, { drop: { mode: 'class', rate: 0.3, seed: 1 }, images: 'all',
  *   ignoreIncompleteBackground: false });
  * ```
  */
-export function applyLabelPlan(source: ItemSource, plan: LabelPlan): ItemSource {
+export async function applyLabelPlan(source: ItemSource, plan: LabelPlan): Promise<ItemSource> {
   const where = 'train';
   checkLabelPlan(where, plan);
-  const items: LoadedItem[] = Array.from({ length: source.n }, (_, i) => source.item(i));
+  const items: LoadedItem[] = [];
+  for (let i = 0; i < source.n; i++) items.push(await source.item(i));
   let masks: Uint8Array[] = items.map((it) => it.mask);
   let annotated: Uint8Array[] = items.map((it) => it.annotated);
   let complete: Uint8Array = Uint8Array.from(annotated, (a) => (a.every((v) => v === 1) ? 1 : 0));
@@ -56,8 +57,8 @@ export function applyLabelPlan(source: ItemSource, plan: LabelPlan): ItemSource 
       items.map((it) => ({
         mask: it.mask,
         annotated: it.annotated,
-        height: source.height,
-        width: source.width,
+        height: it.height,
+        width: it.width,
       })),
       { ...plan.drop, numClasses: source.classNames.length },
     );
@@ -74,7 +75,13 @@ export function applyLabelPlan(source: ItemSource, plan: LabelPlan): ItemSource 
     if (plan.ignoreIncompleteBackground && complete[i] === 0) {
       mask = Uint8Array.from(mask, (v) => (v === 0 ? 255 : v));
     }
-    return { image: items[i].image, mask, annotated: annotated[i] };
+    return { ...items[i], mask, annotated: annotated[i] };
   });
-  return { ...source, n: relabelled.length, item: (i) => relabelled[i] };
+  return {
+    ...source,
+    n: relabelled.length,
+    size: (i) => [relabelled[i].height, relabelled[i].width],
+    name: (i) => source.name(keep[i]),
+    item: async (i) => relabelled[i],
+  };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Adam } from './adam.js';
+import { getLoss } from '../losses/registry.js';
 import { batchTargets } from './batch-loss.js';
 import { startWorkerExecutor } from './parallel/worker-executor.js';
 import { checkWorkers, type ExecutorFactory, type StepExecutor } from './step-executor.js';
@@ -21,7 +22,12 @@ import { loadWeights, modelOf, readRunConfig, readWeights } from './model-io.js'
 import { writeTrainingReport } from './report.js';
 import { learningRateAt } from './schedule.js';
 import { recomputeBatchNorm, statsBatches } from './batch-norm-stats.js';
-import { BatchCursor, makeBatch, openSources, type ItemSource, type TrainBatch } from './source.js';
+import { openSources } from './source.js';
+import type { TrainBatch } from '../data/batch.js';
+import { BatchStream, loadBatch, transformRandom } from '../data/batch-stream.js';
+import type { ItemSource } from '../data/item-source.js';
+import { maskProblems } from '../data/inspect.js';
+import { predictOptionsOf } from './model-io.js';
 import { WeightAverage } from './weight-average.js';
 import { applyLabelPlan } from './label-plan.js';
 
@@ -107,10 +113,45 @@ function prepareRunDir(config: RunConfig, runDir: string, resume: boolean): Chec
   return ckpt;
 }
 
-/** Per-class IoU of `model` on `source` (null where undefined). */
-function validate(model: tf.LayersModel, source: ItemSource, step: number): ValidationPoint {
-  const r = evaluateModel(model, source);
+/** Per-class IoU of `model` on `source`'s whole images (null where undefined). */
+async function validate(
+  model: tf.LayersModel,
+  config: RunConfig,
+  source: ItemSource,
+  step: number,
+): Promise<ValidationPoint> {
+  const r = await evaluateModel(model, source, predictOptionsOf(config));
   return { step, meanIoU: r.meanIoU, perClassIoU: r.perClass.map((c) => c.iou) };
+}
+
+/**
+ * Checks the training items against the model input: without a crop every image must have the
+ * model's size; with one, images smaller than the crop are padded with ignored pixels, which needs a
+ * loss that takes an ignore mask.
+ */
+function checkSizes(config: RunConfig, source: ItemSource): void {
+  const [h, w] = config.model.inputShape;
+  const crop = config.augment.crop;
+  for (let i = 0; i < source.n; i++) {
+    const [ih, iw] = source.size(i);
+    if (crop === null && (ih !== h || iw !== w)) {
+      fail(
+        WHERE,
+        `${source.name(i)} is ${iw}x${ih} but the model input is ${w}x${h}; pass --crop to train on images of several sizes`,
+      );
+    }
+    const lo = config.augment.scale?.[0] ?? 1; // the smallest the rescale makes it
+    if (
+      crop !== null &&
+      (Math.round(ih * lo) < crop || Math.round(iw * lo) < crop) &&
+      !('ignoreMask' in getLoss(config.loss.name).defaults)
+    ) {
+      fail(
+        WHERE,
+        `--crop ${crop} is larger than ${source.name(i)} (${iw}x${ih}, rescaled by down to ${lo}) and loss ${config.loss.name} takes no ignore mask to pad with; lower --crop`,
+      );
+    }
+  }
 }
 
 /**
@@ -175,21 +216,33 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { runDir } = options;
   const workers = options.workers ?? 1;
   checkWorkers(WHERE, workers, config.batchSize);
-  const opened = openSources(config.data);
-  const val = opened.val;
-  const source = config.labels === undefined ? opened.train : applyLabelPlan(opened.train, config.labels);
-  const [h, w, ch] = config.model.inputShape;
-  if (source.height !== h || source.width !== w || source.channels !== ch) {
+  const ch = config.model.inputShape[2];
+  const opened = openSources(config.data, ch as 1 | 3);
+  // Every mask decoded once before anything is written (a bad file fails here, not at step 1000).
+  const problems = [opened.train, opened.val].flatMap((s) => (s?.dataset ? maskProblems(s.dataset) : []));
+  if (problems.length > 0) {
+    const list = problems.slice(0, 5).map((p) => `${p.file}: ${p.problem}`);
     fail(
       WHERE,
-      `data is ${source.height}x${source.width}x${source.channels}; the model expects ${h}x${w}x${ch}`,
+      `${problems.length} bad file(s), nothing trained: ${list.join('; ')}${problems.length > 5 ? '; ...' : ''} (see segloss inspect)`,
     );
   }
+  const val = opened.val?.source;
+  const source =
+    config.labels === undefined
+      ? opened.train.source
+      : await applyLabelPlan(opened.train.source, config.labels);
+  checkSizes(config, source);
   const ckpt = prepareRunDir(config, runDir, options.resume ?? false);
   const { recipe } = config;
   const model = modelOf(config);
   const adam = new Adam({ learningRate: config.learningRate });
-  let cursor = new BatchCursor(source.n, config.batchSize, config.seed + 1);
+  let stream = new BatchStream(source, {
+    batchSize: config.batchSize,
+    seed: config.seed + 1,
+    augment: config.augment,
+    normalize: config.normalize,
+  });
   const history: TrainHistory = { steps: [], loss: [], validation: [] };
   const start = ckpt?.meta.step ?? 0;
   let best = ckpt?.meta.best ?? null;
@@ -198,7 +251,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const toMap = (list: Checkpoint['m']) =>
       new Map(list.map((t) => [t.name, { shape: [...t.shape], data: t.data }]));
     adam.restore({ iteration: ckpt.meta.adamIteration, m: toMap(ckpt.m), v: toMap(ckpt.v) });
-    cursor = BatchCursor.fromState(ckpt.meta.cursor);
+    stream = new BatchStream(source, {
+      ...stream.options,
+      resume: { cursor: ckpt.meta.cursor, batches: start },
+    });
     history.steps.push(...ckpt.meta.history.steps);
     history.loss.push(...ckpt.meta.history.loss);
     history.validation.push(...ckpt.meta.history.validation);
@@ -217,7 +273,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let batchNormSeconds = 0;
   let preparedAt = -1;
   /** The run's model at `step`: averaged weights if any, batch-norm statistics re-estimated if asked. */
-  const runModel = (step: number): tf.LayersModel => {
+  const statBatch = (indices: readonly number[], k: number) =>
+    loadBatch(source, indices, config.augment, config.normalize, transformRandom(config.seed + 2, k));
+  const runModel = async (step: number): Promise<tf.LayersModel> => {
     const target = averaged ?? model;
     if (preparedAt === step) return target;
     if (ema !== null && averaged !== null) {
@@ -226,7 +284,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     if (statBatches.length > 0) {
       const t = performance.now();
-      recomputeBatchNorm(target, source, statBatches);
+      await recomputeBatchNorm(target, source, statBatches, statBatch);
       batchNormSeconds += (performance.now() - t) / 1000;
     }
     preparedAt = step;
@@ -238,15 +296,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const state = adam.state();
     const list = (m: ReturnType<Adam['state']>['m']) => [...m].map(([name, t]) => ({ name, ...t }));
     return {
-      meta: { step, configHash: hash, cursor: cursor.state(), adamIteration: state.iteration, history, best },
+      meta: {
+        step,
+        configHash: hash,
+        cursor: stream.state().cursor,
+        adamIteration: state.iteration,
+        history,
+        best,
+      },
       weights: readWeights(model),
       m: list(state.m),
       v: list(state.v),
       ...(averaged === null ? {} : { ema: readWeights(averaged) }),
     };
   };
-  const save = (step: number): string => {
-    runModel(step);
+  const save = async (step: number): Promise<string> => {
+    await runModel(step);
     const dir = writeCheckpoint(runDir, checkpointOf(step));
     writeTrainingReport(runDir, config, history);
     return dir;
@@ -256,7 +321,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     (workers > 1 ? (parts) => startWorkerExecutor({ ...parts, workers }) : inProcessExecutor)
   )({ model, adam, config });
   for (let step = start + 1; step <= config.steps; step++) {
-    const batch = makeBatch(source, cursor.next());
+    const batch = await stream.next();
     const learningRate = learningRateAt(recipe.lrSchedule, config.learningRate, step, config.steps);
     const loss = await executor.step(batch, learningRate);
     ema?.update(step);
@@ -265,14 +330,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const last = step === config.steps;
     let validation: ValidationPoint | undefined;
     if (val !== undefined && (step % config.validateEvery === 0 || last)) {
-      validation = validate(runModel(step), val, step);
+      validation = await validate(await runModel(step), config, val, step);
       history.validation.push(validation);
       if (validation.meanIoU !== null && (best === null || validation.meanIoU > best.meanIoU)) {
         best = { step, meanIoU: validation.meanIoU };
         writeCheckpoint(runDir, checkpointOf(step), 1, 'best');
       }
     }
-    const checkpoint = step % config.checkpointEvery === 0 || last ? save(step) : undefined;
+    const checkpoint = step % config.checkpointEvery === 0 || last ? await save(step) : undefined;
     options.onProgress?.({
       step,
       steps: config.steps,

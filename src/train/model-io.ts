@@ -126,3 +126,11 @@ export function predictLabels(
   }
   return out;
 }
+
+/** How a run's model is applied to whole images: its output kind and normalisation (see `predictImage`). */
+export function predictOptionsOf(config: RunConfig): {
+  output: 'softmax' | 'logits';
+  normalize: RunConfig['normalize'];
+} {
+  return { output: config.model.output, normalize: config.normalize ?? null };
+}

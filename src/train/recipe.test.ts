@@ -8,7 +8,7 @@ import { FastBatchNormalization } from '../model/fast-batch-norm.js';
 import { checkLrSchedule, learningRateAt, type LrSchedule } from './schedule.js';
 import { emaDecayAt, WeightAverage } from './weight-average.js';
 import { recomputeBatchNorm, statsBatches } from './batch-norm-stats.js';
-import { splitSource } from './source.js';
+import { arraySource } from '../data/item-source.js';
 import {
   configDifferences,
   DEFAULT_RECIPE,
@@ -85,7 +85,7 @@ function bnModel(layer: tf.layers.Layer): tf.LayersModel {
 }
 
 for (const kind of ['stock', 'fast'] as const) {
-  test(`recomputeBatchNorm (${kind} layer): statistics = mean over batches of per-batch moments`, () => {
+  test(`recomputeBatchNorm (${kind} layer): statistics = mean over batches of per-batch moments`, async () => {
     const args = { momentum: 0.9, epsilon: 1e-3 };
     const layer = kind === 'fast' ? new FastBatchNormalization(args) : tf.layers.batchNormalization(args);
     const model = bnModel(layer);
@@ -100,7 +100,7 @@ for (const kind of ['stock', 'fast'] as const) {
     ];
     for (let i = 0; i < n; i++)
       for (let p = 0; p < 4; p++) for (let c = 0; c < 2; c++) images[i * 8 + p * 2 + c] = base[i][c] + p;
-    const source = splitSource(
+    const source = arraySource(
       {
         images: { data: images, shape: [n, 2, 2, 2] },
         labels: { data: new Uint8Array(n * 4), shape: [n, 2, 2] },
@@ -113,7 +113,7 @@ for (const kind of ['stock', 'fast'] as const) {
       [0, 1],
       [2, 3],
     ];
-    assert.equal(recomputeBatchNorm(model, source, batches), 2);
+    assert.equal(await recomputeBatchNorm(model, source, batches), 2);
     // Batch {0,1}, channel 0: values {0..3, 4..7}: mean 3.5, biased var = 5.25; batch {2,3}: mean 11.5,
     // var 5.25. Channel 1: {10..13, 20..23}: mean 16.5, var 26.25; {30..33, 50..53}: mean 41.5, var 101.25.
     const [mean, variance] = [model.getWeights()[2], model.getWeights()[3]].map((t) =>
@@ -124,7 +124,7 @@ for (const kind of ['stock', 'fast'] as const) {
     assert.equal((layer as unknown as { momentum: number }).momentum, 0.9, 'momentum restored');
     assert.deepEqual(Array.from(model.trainableWeights[0].read().dataSync()), gammaBefore);
     // Idempotent: depends only on the weights, not on the statistics before.
-    recomputeBatchNorm(model, source, batches);
+    await recomputeBatchNorm(model, source, batches);
     close(model.getWeights()[2].dataSync()[0], 7.5, 1e-6);
     model.dispose();
   });

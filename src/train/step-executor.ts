@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
 import type { Adam } from './adam.js';
 import type { RunConfig } from './config.js';
-import type { TrainBatch } from './source.js';
+import type { TrainBatch } from '../data/batch.js';
 
 /**
  * What the training loop calls for one optimisation step: the loss of `batch`, its gradient for every

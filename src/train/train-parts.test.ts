@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '../backend/setup.js';
 import { Adam } from './adam.js';
-import { BatchCursor, makeBatch, splitSource } from './source.js';
+import { BatchCursor } from '../data/cursor.js';
+import { makeBatch } from '../data/batch.js';
+import { arraySource } from '../data/item-source.js';
 import { readCheckpoint, writeCheckpoint, latestCheckpointDir, type Checkpoint } from './checkpoint.js';
 import { evaluateModel } from './evaluate.js';
 import { overlay } from './overlay.js';
@@ -84,13 +86,14 @@ test('BatchCursor: full batches across epochs, each epoch a permutation; state r
   assert.deepEqual([resumed.next(), resumed.next(), resumed.next()].flat(), seq.slice(6, 15));
 });
 
-test('makeBatch: one-hot targets, ignore mask at 255, annotated rows', () => {
+test('makeBatch: one-hot targets, ignore mask at 255, annotated rows', async () => {
   const split = {
     images: { data: Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), shape: [2, 2, 2, 1] },
     labels: { data: Uint8Array.of(0, 1, 2, 255, 1, 1, 0, 0), shape: [2, 2, 2] as [number, number, number] },
     annotated: { data: Float32Array.of(1, 1, 1, 1, 1, 0), shape: [2, 3] },
   };
-  const b = makeBatch(splitSource(split, ['bg', 'a', 'b']), [1, 0]);
+  const source = arraySource(split, ['bg', 'a', 'b']);
+  const b = makeBatch(await Promise.all([1, 0].map((i) => source.item(i))), 3, 1);
   assert.deepEqual([...b.x.data], [0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4].map(Math.fround));
   assert.deepEqual([...b.y.data], [0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
   assert.deepEqual([...b.annotated.data], [1, 1, 0, 1, 1, 1]);
@@ -158,10 +161,11 @@ test('evaluateModel: hand-derived IoU, precision, recall, confusion matrix, abse
   };
   const pred = [0, 1, 0, 0, 0, 1, 2, 2];
   const model = {
+    inputs: [{ shape: [null, 1, 4, 1] }],
     predict: (x: tf.Tensor) =>
       tf.oneHot(tf.tensor1d(pred.slice(0, x.shape[0] * 4), 'int32'), 3).reshape([x.shape[0], 1, 4, 3]),
   } as unknown as tf.LayersModel;
-  const r = evaluateModel(model, splitSource(split, ['bg', 'a', 'b']));
+  const r = await evaluateModel(model, arraySource(split, ['bg', 'a', 'b']));
   // class 0: tp 3, fp 1, fn 1 → IoU 3/5; class 1: tp 1, fp 1, fn 1 → 1/3; class 2: tp 2 → 1.
   assert.deepEqual(r.confusionMatrix, [
     [3, 1, 0],

@@ -3,7 +3,7 @@
  * and the oracle, object drop at rates 0.3 and 0.6, seeds 1 and 2, with strings that need escaping.
  * The aggregates are hand-computed from the two seeds' values (t(0.975, 1) = 12.706204736).
  */
-import { encodePng } from '../../src/report/png.js';
+import { encodePng } from '../../src/data/png-encode.js';
 import type { ReportAssets } from '../../src/experiment/study-report-assets.js';
 import type { Aggregate, StudyGroup, StudyRun, StudySummary } from '../../src/experiment/study-types.js';
 

@@ -32,7 +32,7 @@ import { simdKernelsEnabled } from '../../backend/wasm/simd-instance.js';
 import type { Adam } from '../adam.js';
 import { batchTargets } from '../batch-loss.js';
 import type { RunConfig } from '../config.js';
-import type { TrainBatch } from '../source.js';
+import type { TrainBatch } from '../../data/batch.js';
 import type { StepExecutor, StepTimings } from '../step-executor.js';
 import {
   ABORT,

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { PostDemoResult } from '../experiment/post-demo.js';
+import type { PostDemoResult } from './post-demo.js';
 import { argmaxLabels } from '../metrics/confusion.js';
-import { labelGridFigure, lossMapFigure } from './figure.js';
-import { writePng } from './png.js';
+import { labelGridFigure, lossMapFigure } from '../report/figure.js';
+import { writePng } from '../data/png-encode.js';
 
 /** The files {@link writePostDemoFigures} writes, by role. */
 export interface PostDemoFigures {

@@ -98,6 +98,7 @@ export const experimentCommand = defineCommand({
     for (const flag of TRAIN_FLAGS) {
       const v = (args as Record<string, unknown>)[flag];
       if (typeof v === 'string') trainArgs.push(`--${flag}`, v);
+      else if (typeof v === 'boolean') trainArgs.push(v ? `--${flag}` : `--no-${flag}`);
     }
     const optional = (flag: string) => {
       const v = (args as Record<string, unknown>)[flag];

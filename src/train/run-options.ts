@@ -189,6 +189,7 @@ export const RUN_OPTIONS = {
     default: null,
     help: 'random horizontal flips (default on for datasets, off for synthetic scenes)',
     saved: (c) => c.augment.flip,
+    experiment: true,
   },
   normalize: {
     kind: 'string',

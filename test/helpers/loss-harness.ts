@@ -109,27 +109,7 @@ export function checkGradient(lossName: string, options: LossOptions, seed = 11,
     const yTrue = randomOneHot(seed, n, p, c);
     const pred = randomPredictions(seed + 1, n, p, c);
     const yPred = options.fromLogits === true ? pred.logits : pred.probs;
-    const opts = { ...options, reduction: 'sum' };
-    const grad = tf.tidy(() =>
-      tf
-        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, opts))(tensorOf(yPred))
-        .dataSync(),
-    );
-    const fd = new Float64Array(yPred.data.length);
-    for (let i = 0; i < fd.length; i++) {
-      const plus = Float32Array.from(yPred.data);
-      const minus = Float32Array.from(yPred.data);
-      plus[i] += h;
-      minus[i] -= h;
-      const fPlus = loss.reference(yTrue, ndarray(plus, yPred.shape), opts).data[0];
-      const fMinus = loss.reference(yTrue, ndarray(minus, yPred.shape), opts).data[0];
-      fd[i] = (fPlus - fMinus) / (2 * h);
-    }
-    assertAllClose(grad, fd, tol, 'gradient');
-    assert.ok(
-      fd.some((v) => Math.abs(v) > 0.1),
-      'the gradient is not trivially zero',
-    );
+    checkGradientAgainstReference(loss, yTrue, yPred, options, h, tol, 0.1);
   });
 }
 
@@ -320,26 +300,43 @@ export function checkSigmoidOutputs(
     const ref = loss.reference(yTrue, yPred, options);
     const out = tf.tidy(() => loss.tensor(tensorOf(yTrue), tensorOf(yPred), options).dataSync());
     assertAllClose(out, ref.data, 1e-5, 'reference = tensor');
-    const opts = { ...options, reduction: 'sum' };
-    const grad = tf.tidy(() =>
-      tf
-        .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, opts))(tensorOf(yPred))
-        .dataSync(),
-    );
-    const fd = new Float64Array(yPred.data.length);
-    for (let i = 0; i < fd.length; i++) {
-      const plus = Float32Array.from(yPred.data);
-      const minus = Float32Array.from(yPred.data);
-      plus[i] += h;
-      minus[i] -= h;
-      const fPlus = loss.reference(yTrue, ndarray(plus, yPred.shape), opts).data[0];
-      const fMinus = loss.reference(yTrue, ndarray(minus, yPred.shape), opts).data[0];
-      fd[i] = (fPlus - fMinus) / (2 * h);
-    }
-    assertAllClose(grad, fd, tol, 'gradient');
-    assert.ok(
-      fd.some((v) => Math.abs(v) > 0.05),
-      'the gradient is not trivially zero',
-    );
+    checkGradientAgainstReference(loss, yTrue, yPred, options, h, tol, 0.05);
   });
+}
+
+/**
+ * Asserts that `tf.grad` of the tensor loss (reduction 'sum') equals the central finite difference of
+ * the reference, `(f(x + h) - f(x - h)) / 2h` per input, within `tol`, and that some entry exceeds
+ * `minAbs` (so a zero gradient cannot pass).
+ */
+function checkGradientAgainstReference(
+  loss: ReturnType<typeof getLoss>,
+  yTrue: NdArray,
+  yPred: NdArray,
+  options: LossOptions,
+  h: number,
+  tol: number,
+  minAbs: number,
+): void {
+  const opts = { ...options, reduction: 'sum' };
+  const grad = tf.tidy(() =>
+    tf
+      .grad((x: tf.Tensor) => loss.tensor(tensorOf(yTrue), x, opts))(tensorOf(yPred))
+      .dataSync(),
+  );
+  const fd = new Float64Array(yPred.data.length);
+  for (let i = 0; i < fd.length; i++) {
+    const plus = Float32Array.from(yPred.data);
+    const minus = Float32Array.from(yPred.data);
+    plus[i] += h;
+    minus[i] -= h;
+    const fPlus = loss.reference(yTrue, ndarray(plus, yPred.shape), opts).data[0];
+    const fMinus = loss.reference(yTrue, ndarray(minus, yPred.shape), opts).data[0];
+    fd[i] = (fPlus - fMinus) / (2 * h);
+  }
+  assertAllClose(grad, fd, tol, 'gradient');
+  assert.ok(
+    fd.some((v) => Math.abs(v) > minAbs),
+    'the gradient is not trivially zero',
+  );
 }

@@ -5,10 +5,8 @@ import { fail } from '../core/errors.js';
 import { setupBackend } from '../backend/setup.js';
 import { writeStudySummary } from '../experiment/grid.js';
 import { planStudy } from '../experiment/study-plan.js';
-import { buildStudySummary, readRunScores, readStudyConfig } from '../experiment/study-summary.js';
-import { studyMarkdown } from '../experiment/study-markdown.js';
+import { readRunScores, readStudyConfig } from '../experiment/study-summary.js';
 import type { StudyEnvironment, StudySummary } from '../experiment/study-types.js';
-import { writeFileAtomic } from '../data/atomic.js';
 import { writeStudyReport } from '../experiment/study-report-write.js';
 import { backendFlag, intFlag } from './args.js';
 import type { CliIO } from './io.js';
@@ -45,10 +43,7 @@ function rewriteSummary(from: string, dataDir: string, command: string): StudySu
     }
     return writeStudySummary(from, command);
   }
-  const summary = buildStudySummary(from, previous);
-  writeFileAtomic(WHERE, join(from, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
-  writeFileAtomic(WHERE, join(from, 'summary.md'), studyMarkdown(summary));
-  return summary;
+  return writeStudySummary(from, command, previous);
 }
 
 /**

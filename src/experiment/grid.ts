@@ -22,9 +22,9 @@ import { openDataset } from '../data/dataset.js';
 import { runPool, type PoolCommand, type PoolJob, type PoolResult } from './pool.js';
 import { studyEnvironment } from './environment.js';
 import { evalArgsOf, planStudy, trainArgsOf, type PlannedStudyRun, type StudyConfig } from './study-plan.js';
-import { buildStudySummary, readRunScores } from './study-summary.js';
+import { buildStudySummary, readRunScores, readStudyConfig } from './study-summary.js';
 import { studyMarkdown } from './study-markdown.js';
-import type { StudySummary } from './study-types.js';
+import type { StudyEnvironment, StudySummary } from './study-types.js';
 
 const WHERE = 'runExperiment';
 
@@ -146,11 +146,21 @@ function backendOfRuns(plan: readonly PlannedStudyRun[], flag: string | undefine
  * Writes `summary.json` and `summary.md` of the study folder `out` (atomically) and returns the
  * summary: whatever has finished, so it also merges runs done elsewhere (`--only`, another machine).
  */
-export function writeStudySummary(out: string, command: string): StudySummary {
-  const config = JSON.parse(readFileSync(join(out, 'experiment.json'), 'utf8')).config as StudyConfig;
-  const plan = planStudy({ ...config, out });
-  const environment = studyEnvironment(config.data, command, backendOfRuns(plan, config.backend));
-  const summary = buildStudySummary(out, environment);
+export function writeStudySummary(
+  out: string,
+  command: string,
+  environment?: StudyEnvironment,
+): StudySummary {
+  let env = environment;
+  if (env === undefined) {
+    const config = readStudyConfig(out);
+    env = studyEnvironment(
+      config.data,
+      command,
+      backendOfRuns(planStudy({ ...config, out }), config.backend),
+    );
+  }
+  const summary = buildStudySummary(out, env);
   writeFileAtomic(WHERE, join(out, 'summary.json'), JSON.stringify(summary, null, 1) + '\n');
   writeFileAtomic(WHERE, join(out, 'summary.md'), studyMarkdown(summary));
   return summary;

@@ -141,8 +141,8 @@ for (const workers of [2, 3]) {
     const got = new Map<string, Float32Array>();
     const recorder = {
       iteration: 0,
-      apply(updates: Map<string, { grad: tf.Tensor }>) {
-        for (const [k, u] of updates) got.set(k, Float32Array.from(u.grad.dataSync()));
+      applyArrays(updates: Map<string, { grad: Float32Array }>) {
+        for (const [k, u] of updates) got.set(k, Float32Array.from(u.grad));
       },
     } as unknown as Adam;
     const executor = await startWorkerExecutor({ model, adam: recorder, config: c, workers });

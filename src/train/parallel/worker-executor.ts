@@ -195,6 +195,8 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   const stats = new Float32Array(buffers.stats);
   const flags = new Int32Array(buffers.flags);
   const replies = new Replies();
+  /** One summing buffer per weight, reused every step. */
+  const sums = new Map(layout.slots.map((s) => [s.name, new Float32Array(s.size)]));
   let closed = false;
   const threads = Array.from({ length: workers }, (_, index) => {
     const init: WorkerInit = {
@@ -251,17 +253,23 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     stepNo += 1;
     const id = stepNo;
     mark = performance.now();
-    // 1. Weights and images to shared memory; each worker runs the forward pass of its shard.
+    // 1. Weights and images to shared memory; each worker runs the forward pass of its shard, while
+    // this thread makes the batch's target tensors.
     for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
     xs.set(batch.x.data);
     const shards = shardBatch(b, workers);
     const preds = replies.expect('pred', id, workers);
     shards.forEach((s, k) => post(k, { type: 'step', step: id, ...s }));
+    const t = batchTargets(config, batch);
     lap('send');
-    await guarded(`step ${id}`, () => preds);
+    try {
+      await guarded(`step ${id}`, () => preds);
+    } catch (e) {
+      tf.dispose([...t.tensors]);
+      throw e;
+    }
     lap('forward');
     // 2. The loss on the whole batch and its gradient with respect to the outputs.
-    const t = batchTargets(config, batch);
     const p = tf.tensor(pred.subarray(0, n * h * w * c), [n, h, w, c]);
     const { value, grad } = tf.valueAndGrad((q: tf.Tensor) => t.loss.tensor(t.y, q, t.options) as tf.Scalar)(
       p,
@@ -274,7 +282,8 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       fail(WHERE, `loss is ${loss} at step ${adam.iteration + 1}; lower --lr or check the data`);
     }
     lap('loss');
-    // 3. Backward passes; then the shard gradients summed (worker 0 first) and one Adam update.
+    // 3. Backward passes; then the shard gradients summed (worker 0 first), one Adam update of the
+    // weights in shared memory, and the model's variables written from there.
     const dones = replies.expect('done', id, workers);
     for (let k = 0; k < workers; k++) {
       Atomics.store(flags, k, id);
@@ -282,11 +291,10 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     }
     await guarded(`step ${id}`, () => dones);
     lap('backward');
-    const updates = new Map<string, { variable: tf.Variable; grad: tf.Tensor }>();
-    const made: tf.Tensor[] = [];
+    const updates = new Map<string, { weights: Float32Array; grad: Float32Array; shape: number[] }>();
     for (const s of layout.slots) {
-      const v = variableOf(s);
-      const sum = new Float32Array(s.size);
+      const sum = sums.get(s.name) as Float32Array;
+      sum.fill(0);
       for (let k = 0; k < workers; k++) {
         const from = k * (s.trainable ? layout.t : layout.s) + s.rowOffset;
         const row = (s.trainable ? grads : stats).subarray(from, from + s.size);
@@ -294,13 +302,20 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
         const weight = s.trainable ? 1 : shards[k].count / b;
         for (let i = 0; i < s.size; i++) sum[i] += weight * row[i];
       }
-      const tensor = tf.tensor(sum, [...s.shape]);
-      made.push(tensor);
-      if (s.trainable) updates.set(s.name, { variable: v.read() as tf.Variable, grad: tensor });
-      else v.write(tensor);
+      if (s.trainable) {
+        const own = weights.subarray(s.offset, s.offset + s.size);
+        updates.set(s.name, { weights: own, grad: sum, shape: [...s.shape] });
+      } else {
+        // tf.tensor may keep the array it is given (the cpu backend does): hand it a copy.
+        tf.tidy(() => variableOf(s).write(tf.tensor(sum.slice(), [...s.shape])));
+      }
     }
-    adam.apply(updates, learningRate);
-    tf.dispose(made);
+    adam.applyArrays(updates, learningRate);
+    for (const s of layout.slots) {
+      if (!s.trainable) continue;
+      const v = variableOf(s).read() as tf.Variable;
+      tf.tidy(() => v.assign(tf.tensor(weights.slice(s.offset, s.offset + s.size), [...s.shape])));
+    }
     lap('update');
     timings.steps += 1;
     return loss;

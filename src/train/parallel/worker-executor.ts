@@ -307,7 +307,9 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
         updates.set(s.name, { weights: own, grad: sum, shape: [...s.shape] });
       } else {
         // tf.tensor may keep the array it is given (the cpu backend does): hand it a copy.
-        tf.tidy(() => variableOf(s).write(tf.tensor(sum.slice(), [...s.shape])));
+        tf.tidy(() => {
+          variableOf(s).write(tf.tensor(sum.slice(), [...s.shape]));
+        });
       }
     }
     adam.applyArrays(updates, learningRate);

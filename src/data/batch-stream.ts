@@ -79,7 +79,12 @@ export class BatchStream {
     const indices = this.cursor.next();
     const rng = transformRandom(this.options.seed, this.batches++);
     const { source, options } = this;
-    const batch = loadBatch(source, indices, options.augment, options.normalize, rng);
+    // Decoded in a later macrotask, not now: while a data-parallel step waits for its workers the
+    // thread is idle and the next batch is made then (with one thread it is made after the step, as
+    // before). What the batch holds is fixed here (indices, random stream), so timing cannot change it.
+    const batch = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      loadBatch(source, indices, options.augment, options.normalize, rng),
+    );
     batch.catch(() => undefined); // a prefetched batch's error is raised when it is awaited
     return { after: this.cursor.state(), batch };
   }

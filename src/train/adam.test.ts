@@ -5,7 +5,14 @@ import { setupBackend } from '../backend/setup.js';
 import { Adam, adamCoefficients, adamUpdate } from './adam.js';
 
 /** The tfjs-ops Adam step that adamUpdate replaced, op for op (the oracle of its bit-exactness claim). */
-function tfAdamStep(w: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, lr: number, t: number): void {
+function tfAdamStep(
+  w: tf.Variable,
+  g: tf.Tensor,
+  m: tf.Variable,
+  v: tf.Variable,
+  lr: number,
+  t: number,
+): void {
   const [b1, b2, eps] = [0.9, 0.999, 1e-7];
   const c1 = 1 - b1 ** t;
   const c2 = 1 - b2 ** t;
@@ -71,14 +78,20 @@ test('Adam.apply (variables) and Adam.applyArrays (arrays) take the same steps',
   }
   assert.deepEqual(Array.from(w.dataSync()), Array.from(arr));
   assert.deepEqual(a.state().m.get('w')?.shape, [2, 2]);
-  assert.deepEqual(Array.from(a.state().v.get('w')?.data ?? []), Array.from(b.state().v.get('w')?.data ?? []));
+  assert.deepEqual(
+    Array.from(a.state().v.get('w')?.data ?? []),
+    Array.from(b.state().v.get('w')?.data ?? []),
+  );
   w.dispose();
 });
 
 test('Adam.applyArrays refuses a gradient of another length, naming the weight', () => {
   const adam = new Adam();
   assert.throws(
-    () => adam.applyArrays(new Map([['conv/kernel', { weights: new Float32Array(3), grad: new Float32Array(2) }]])),
+    () =>
+      adam.applyArrays(
+        new Map([['conv/kernel', { weights: new Float32Array(3), grad: new Float32Array(2) }]]),
+      ),
     /^SeglossError: segloss: Adam\.apply: gradient of 'conv\/kernel' has 2 values; expected 3$/,
   );
   assert.equal(adam.iteration, 0); // nothing applied

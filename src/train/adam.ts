@@ -232,7 +232,8 @@ export class Adam {
       [state.m, this.m],
       [state.v, this.v],
     ] as const) {
-      for (const [k, { shape, data }] of src) dst.set(k, { shape: [...shape], data: Float32Array.from(data) });
+      for (const [k, { shape, data }] of src)
+        dst.set(k, { shape: [...shape], data: Float32Array.from(data) });
     }
   }
 

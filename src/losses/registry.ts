@@ -40,6 +40,13 @@ export interface LossEntry {
   reference(yTrue: NdArray, yPred: NdArray, options?: LossOptions): NdArray;
   /** Differentiable tfjs implementation. */
   tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: LossOptions): tf.Tensor;
+  /**
+   * Per-pixel losses only: the denominator `D` of the `'mean'` reduction on `yTrue`, which does not
+   * depend on the prediction, so that `mean = sum / D` (`sum` = the loss under `reduction: 'sum'`) and a
+   * loss over a batch split into shards is `sum_k sum_k / sum_k D_k` (the data-parallel step's path).
+   * Absent for the region losses, whose pooled statistics do not split.
+   */
+  readonly meanDenominator?: (yTrue: tf.Tensor, options?: LossOptions) => number;
 }
 
 /** A loss folder's exports. */
@@ -47,6 +54,7 @@ interface LossModule<O extends object> {
   readonly spec: LossSpec<O>;
   reference(yTrue: NdArray, yPred: NdArray, options?: Partial<O>): NdArray;
   tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>): tf.Tensor;
+  meanDenominator?(yTrue: tf.Tensor, options?: Partial<O>): number;
 }
 
 function entry<O extends object>(module: LossModule<O>): LossEntry {
@@ -62,6 +70,7 @@ function entry<O extends object>(module: LossModule<O>): LossEntry {
     check: (options, classes) => spec.check(options as O, classes),
     reference: module.reference as LossEntry['reference'],
     tensor: module.tensor as LossEntry['tensor'],
+    meanDenominator: module.meanDenominator as LossEntry['meanDenominator'],
   };
 }
 

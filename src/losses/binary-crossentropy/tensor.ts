@@ -1,7 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
-import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { binaryCrossEntropySpec, positiveWeights, type BinaryCrossEntropyOptions } from './spec.js';
+
+const where = binaryCrossEntropySpec.name;
+
+/** The per-pixel map (and mean weights) of `binaryCrossEntropy`: the body {@link pixelLossTensor} runs. */
+const binaryCrossEntropyBody: PixelTensorBody<BinaryCrossEntropyOptions> = ({ opts, layout, y3, p3 }) => {
+  const { n, c } = layout;
+  const ls = opts.labelSmoothing;
+  const t = ls > 0 ? tf.add(tf.mul(y3, 1 - ls), ls / 2) : y3;
+  let negLogPos: tf.Tensor;
+  let negLogNeg: tf.Tensor;
+  if (opts.fromLogits) {
+    negLogPos = tf.softplus(tf.neg(p3));
+    negLogNeg = tf.softplus(p3);
+  } else {
+    const q = tf.clipByValue(p3, opts.epsilon, 1 - opts.epsilon);
+    negLogPos = tf.neg(tf.log(q));
+    negLogNeg = tf.neg(tf.log(tf.sub(1, q)));
+  }
+  const pw = tf.tensor1d(positiveWeights(opts, c));
+  const l = tf.add(tf.mul(tf.mul(pw, t), negLogPos), tf.mul(tf.sub(1, t), negLogNeg));
+  const kept =
+    opts.annotated === null ? tf.ones([n, c]) : annotatedTensor(where, opts.annotated, y3, layout, false);
+  const k3 = tf.expandDims(kept, 1); // [N, 1, C]
+  const map = tf.div(tf.sum(tf.mul(l, k3), -1), c);
+  const denom = tf.broadcastTo(tf.div(tf.sum(kept, -1, true), c), map.shape);
+  return { map, denom };
+};
 
 /**
  * Binary cross-entropy as a differentiable tfjs function, for one-channel and multi-label sigmoid
@@ -25,28 +52,21 @@ export function binaryCrossEntropy(
   yPred: tf.Tensor,
   options?: Partial<BinaryCrossEntropyOptions>,
 ): tf.Tensor {
-  const where = binaryCrossEntropySpec.name;
-  return pixelLossTensor(binaryCrossEntropySpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
-    const { n, c } = layout;
-    const ls = opts.labelSmoothing;
-    const t = ls > 0 ? tf.add(tf.mul(y3, 1 - ls), ls / 2) : y3;
-    let negLogPos: tf.Tensor;
-    let negLogNeg: tf.Tensor;
-    if (opts.fromLogits) {
-      negLogPos = tf.softplus(tf.neg(p3));
-      negLogNeg = tf.softplus(p3);
-    } else {
-      const q = tf.clipByValue(p3, opts.epsilon, 1 - opts.epsilon);
-      negLogPos = tf.neg(tf.log(q));
-      negLogNeg = tf.neg(tf.log(tf.sub(1, q)));
-    }
-    const pw = tf.tensor1d(positiveWeights(opts, c));
-    const l = tf.add(tf.mul(tf.mul(pw, t), negLogPos), tf.mul(tf.sub(1, t), negLogNeg));
-    const kept =
-      opts.annotated === null ? tf.ones([n, c]) : annotatedTensor(where, opts.annotated, y3, layout, false);
-    const k3 = tf.expandDims(kept, 1); // [N, 1, C]
-    const map = tf.div(tf.sum(tf.mul(l, k3), -1), c);
-    const denom = tf.broadcastTo(tf.div(tf.sum(kept, -1, true), c), map.shape);
-    return { map, denom };
-  });
+  return pixelLossTensor(binaryCrossEntropySpec, yTrue, yPred, options, binaryCrossEntropyBody);
+}
+
+/**
+ * The denominator of `binaryCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
+ * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ *
+ * @example
+ * ```ts
+ * binaryCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
+ * ```
+ */
+export function binaryCrossEntropyDenominator(
+  yTrue: tf.Tensor,
+  options?: Partial<BinaryCrossEntropyOptions>,
+): number {
+  return pixelLossDenominator(binaryCrossEntropySpec, yTrue, options, binaryCrossEntropyBody);
 }

@@ -1,10 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
 /** The per-pixel cross-entropy kernels, re-exported for the public API and the benchmarks. */
 export { crossEntropyMapOps, crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
+
+/** The per-pixel map (and mean weights) of `crossEntropy`: the body {@link pixelLossTensor} runs. */
+const crossEntropyBody: PixelTensorBody<CrossEntropyOptions> = ({ opts, layout, y3, p3 }) => {
+  let targets: tf.Tensor = y3;
+  const ls = opts.labelSmoothing;
+  if (ls > 0) targets = tf.add(tf.mul(y3, 1 - ls), ls / layout.c);
+  let denom: tf.Tensor | undefined;
+  if (opts.classWeights !== null) {
+    const w = tf.tensor1d(opts.classWeights, 'float32');
+    targets = tf.mul(targets, w);
+    // PyTorch's weighted-mean denominator: sum_c w_c y_ic per pixel, on the unsmoothed targets.
+    denom = tf.sum(tf.mul(y3, w), -1);
+  }
+  return { map: crossEntropyMapTensor(targets, p3, opts.fromLogits, opts.epsilon), denom };
+};
 
 /**
  * Categorical cross-entropy as a differentiable tfjs function: use it in `model.compile({loss})` (with
@@ -25,17 +40,18 @@ export function crossEntropy(
   yPred: tf.Tensor,
   options?: Partial<CrossEntropyOptions>,
 ): tf.Tensor {
-  return pixelLossTensor(crossEntropySpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
-    let targets: tf.Tensor = y3;
-    const ls = opts.labelSmoothing;
-    if (ls > 0) targets = tf.add(tf.mul(y3, 1 - ls), ls / layout.c);
-    let denom: tf.Tensor | undefined;
-    if (opts.classWeights !== null) {
-      const w = tf.tensor1d(opts.classWeights, 'float32');
-      targets = tf.mul(targets, w);
-      // PyTorch's weighted-mean denominator: sum_c w_c y_ic per pixel, on the unsmoothed targets.
-      denom = tf.sum(tf.mul(y3, w), -1);
-    }
-    return { map: crossEntropyMapTensor(targets, p3, opts.fromLogits, opts.epsilon), denom };
-  });
+  return pixelLossTensor(crossEntropySpec, yTrue, yPred, options, crossEntropyBody);
+}
+
+/**
+ * The denominator of `crossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
+ * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ *
+ * @example
+ * ```ts
+ * crossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
+ * ```
+ */
+export function crossEntropyDenominator(yTrue: tf.Tensor, options?: Partial<CrossEntropyOptions>): number {
+  return pixelLossDenominator(crossEntropySpec, yTrue, options, crossEntropyBody);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { setBackgroundTensor } from '../shared/background.js';
-import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { focalMode, focalSpec, type FocalOptions } from './spec.js';
 
 /** Per-element focal loss `[N, P, C]` (before alpha, class weights and channel masking). */
@@ -28,6 +28,34 @@ function focalElements(t: tf.Tensor, x: tf.Tensor, opts: FocalOptions): tf.Tenso
   return tf.mul(tf.pow(oneMinusPt, gamma), bce);
 }
 
+const where = focalSpec.name;
+
+/** The per-pixel map (and mean weights) of `focal`: the body {@link pixelLossTensor} runs. */
+const focalBody: PixelTensorBody<FocalOptions> = ({ opts, layout, y3, p3 }) => {
+  const { n, c } = layout;
+  let l = focalElements(y3, p3, opts);
+  if (opts.alpha !== null) {
+    const alpha = opts.alpha;
+    const a = opts.useSoftmax
+      ? tf.tensor1d([1 - alpha, ...new Array<number>(c - 1).fill(alpha)])
+      : tf.add(tf.mul(y3, alpha), tf.mul(tf.sub(1, y3), 1 - alpha));
+    l = tf.mul(l, a);
+  }
+  if (opts.classWeights !== null) l = tf.mul(l, tf.tensor1d(opts.classWeights, 'float32'));
+  // Kept channels K[n, c]: the annotated mask (multiclass: background forced in), channel 0 dropped
+  // without includeBackground.
+  const multiclass = focalMode(opts, c) === 'multiclass';
+  let kept: tf.Tensor = tf.ones([n, c]);
+  if (opts.annotated !== null) {
+    kept = annotatedTensor(where, opts.annotated, y3, layout, multiclass);
+    if (multiclass) kept = setBackgroundTensor(kept, 1);
+  }
+  if (!opts.includeBackground) kept = setBackgroundTensor(kept, 0);
+  const count = tf.sum(kept, -1, true); // [N, 1]
+  const inv = tf.div(tf.cast(tf.greater(count, 0), 'float32'), tf.maximum(count, 1e-30));
+  return { map: tf.mul(tf.sum(tf.mul(l, tf.expandDims(kept, 1)), -1), inv) };
+};
+
 /**
  * Focal loss as a differentiable tfjs function (sigmoid per channel by default, softmax with
  * `useSoftmax`), MONAI-compatible means, optional per-image class masks. See {@link focalSpec}.
@@ -44,29 +72,18 @@ function focalElements(t: tf.Tensor, x: tf.Tensor, opts: FocalOptions): tf.Tenso
  * @see Lin et al., ICCV 2017; MONAI `monai/losses/focal_loss.py`.
  */
 export function focal(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<FocalOptions>): tf.Tensor {
-  const where = focalSpec.name;
-  return pixelLossTensor(focalSpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
-    const { n, c } = layout;
-    let l = focalElements(y3, p3, opts);
-    if (opts.alpha !== null) {
-      const alpha = opts.alpha;
-      const a = opts.useSoftmax
-        ? tf.tensor1d([1 - alpha, ...new Array<number>(c - 1).fill(alpha)])
-        : tf.add(tf.mul(y3, alpha), tf.mul(tf.sub(1, y3), 1 - alpha));
-      l = tf.mul(l, a);
-    }
-    if (opts.classWeights !== null) l = tf.mul(l, tf.tensor1d(opts.classWeights, 'float32'));
-    // Kept channels K[n, c]: the annotated mask (multiclass: background forced in), channel 0 dropped
-    // without includeBackground.
-    const multiclass = focalMode(opts, c) === 'multiclass';
-    let kept: tf.Tensor = tf.ones([n, c]);
-    if (opts.annotated !== null) {
-      kept = annotatedTensor(where, opts.annotated, y3, layout, multiclass);
-      if (multiclass) kept = setBackgroundTensor(kept, 1);
-    }
-    if (!opts.includeBackground) kept = setBackgroundTensor(kept, 0);
-    const count = tf.sum(kept, -1, true); // [N, 1]
-    const inv = tf.div(tf.cast(tf.greater(count, 0), 'float32'), tf.maximum(count, 1e-30));
-    return { map: tf.mul(tf.sum(tf.mul(l, tf.expandDims(kept, 1)), -1), inv) };
-  });
+  return pixelLossTensor(focalSpec, yTrue, yPred, options, focalBody);
+}
+
+/**
+ * The denominator of `focal`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
+ * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ *
+ * @example
+ * ```ts
+ * focalDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
+ * ```
+ */
+export function focalDenominator(yTrue: tf.Tensor, options?: Partial<FocalOptions>): number {
+  return pixelLossDenominator(focalSpec, yTrue, options, focalBody);
 }

@@ -1,4 +1,7 @@
 /** The `marginal-crossentropy` loss: its spec, typed-array reference and differentiable tensor version. */
 export { marginalCrossEntropySpec as spec } from './spec.js';
 export { marginalCrossEntropyReference as reference } from './reference.js';
-export { marginalCrossEntropy as tensor } from './tensor.js';
+export {
+  marginalCrossEntropy as tensor,
+  marginalCrossEntropyDenominator as meanDenominator,
+} from './tensor.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
@@ -46,6 +46,27 @@ function marginalLogitsMap(
   return op as (z: tf.Tensor) => tf.Tensor;
 }
 
+const where = marginalCrossEntropySpec.name;
+
+/** The per-pixel map (and mean weights) of `marginalCrossEntropy`: the body {@link pixelLossTensor} runs. */
+const marginalCrossEntropyBody: PixelTensorBody<MarginalCrossEntropyOptions> = ({ opts, layout, y3, p3 }) => {
+  const annotated = annotatedTensor(where, opts.annotated, y3, layout);
+  if (opts.annotated !== 'infer') checkBinaryMask(where, annotated.dataSync());
+  const e0 = backgroundColumn(layout.c);
+  // [N, 1, C]; background counts as annotated even where 'infer' finds no background pixel.
+  const a3 = tf.maximum(tf.expandDims(annotated, 1), e0);
+  const u3 = tf.sub(1, a3); // unannotated; column 0 is 0
+  // With 'infer', no label mass sits on an unannotated class (mass makes a class annotated): t = y.
+  const targets =
+    opts.annotated === 'infer' ? y3 : tf.add(tf.mul(y3, a3), tf.mul(e0, tf.sum(tf.mul(y3, u3), -1, true)));
+  if (opts.fromLogits) {
+    const groupBias = tf.mul(tf.sub(1, tf.add(e0, u3)), OUTSIDE); // [N, 1, C]
+    return { map: marginalLogitsMap(targets, groupBias, e0)(p3) };
+  }
+  const merged = tf.add(tf.mul(p3, a3), tf.mul(e0, tf.sum(tf.mul(p3, u3), -1, true)));
+  return { map: crossEntropyMapTensor(targets, merged, false, opts.epsilon) };
+};
+
 /**
  * Marginal cross-entropy as a differentiable tfjs function (`model.compile`, `model.fit`, custom loops).
  *
@@ -72,22 +93,21 @@ export function marginalCrossEntropy(
   yPred: tf.Tensor,
   options?: Partial<MarginalCrossEntropyOptions>,
 ): tf.Tensor {
-  const where = marginalCrossEntropySpec.name;
-  return pixelLossTensor(marginalCrossEntropySpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
-    const annotated = annotatedTensor(where, opts.annotated, y3, layout);
-    if (opts.annotated !== 'infer') checkBinaryMask(where, annotated.dataSync());
-    const e0 = backgroundColumn(layout.c);
-    // [N, 1, C]; background counts as annotated even where 'infer' finds no background pixel.
-    const a3 = tf.maximum(tf.expandDims(annotated, 1), e0);
-    const u3 = tf.sub(1, a3); // unannotated; column 0 is 0
-    // With 'infer', no label mass sits on an unannotated class (mass makes a class annotated): t = y.
-    const targets =
-      opts.annotated === 'infer' ? y3 : tf.add(tf.mul(y3, a3), tf.mul(e0, tf.sum(tf.mul(y3, u3), -1, true)));
-    if (opts.fromLogits) {
-      const groupBias = tf.mul(tf.sub(1, tf.add(e0, u3)), OUTSIDE); // [N, 1, C]
-      return { map: marginalLogitsMap(targets, groupBias, e0)(p3) };
-    }
-    const merged = tf.add(tf.mul(p3, a3), tf.mul(e0, tf.sum(tf.mul(p3, u3), -1, true)));
-    return { map: crossEntropyMapTensor(targets, merged, false, opts.epsilon) };
-  });
+  return pixelLossTensor(marginalCrossEntropySpec, yTrue, yPred, options, marginalCrossEntropyBody);
+}
+
+/**
+ * The denominator of `marginalCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
+ * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ *
+ * @example
+ * ```ts
+ * marginalCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
+ * ```
+ */
+export function marginalCrossEntropyDenominator(
+  yTrue: tf.Tensor,
+  options?: Partial<MarginalCrossEntropyOptions>,
+): number {
+  return pixelLossDenominator(marginalCrossEntropySpec, yTrue, options, marginalCrossEntropyBody);
 }

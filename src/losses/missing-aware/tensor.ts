@@ -1,9 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossTensor } from '../shared/pixel-loss.js';
+import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
+
+/** The per-pixel map (and mean weights) of `missingAwareCrossEntropy`: the body {@link pixelLossTensor} runs. */
+const missingAwareCrossEntropyBody: PixelTensorBody<MissingAwareOptions> = ({ opts, layout, y3, p3 }) => {
+  const annotated = annotatedTensor(missingAwareSpec.name, opts.annotated, y3, layout);
+  // w[n, i] = sum_c onehot(argmax p[n, i])_c * A[n, c]  (= A[n, argmax]); constant for autodiff.
+  const predicted = tf.oneHot(tf.argMax(p3, -1), layout.c);
+  const w = tf.sum(tf.mul(predicted, tf.expandDims(annotated, 1)), -1, true);
+  // scale = [w, 1, ..., 1] per pixel, as 1 - (1 - w) * e0 (broadcast, no concat).
+  const scale = tf.sub(1, tf.mul(tf.sub(1, w), backgroundColumn(layout.c)));
+  return { map: crossEntropyMapTensor(tf.mul(y3, scale), p3, opts.fromLogits, opts.epsilon) };
+};
 
 /**
  * The post's missing-aware cross-entropy as a differentiable tfjs function (works in `model.compile`,
@@ -28,13 +39,21 @@ export function missingAwareCrossEntropy(
   yPred: tf.Tensor,
   options?: Partial<MissingAwareOptions>,
 ): tf.Tensor {
-  return pixelLossTensor(missingAwareSpec, yTrue, yPred, options, ({ opts, layout, y3, p3 }) => {
-    const annotated = annotatedTensor(missingAwareSpec.name, opts.annotated, y3, layout);
-    // w[n, i] = sum_c onehot(argmax p[n, i])_c * A[n, c]  (= A[n, argmax]); constant for autodiff.
-    const predicted = tf.oneHot(tf.argMax(p3, -1), layout.c);
-    const w = tf.sum(tf.mul(predicted, tf.expandDims(annotated, 1)), -1, true);
-    // scale = [w, 1, ..., 1] per pixel, as 1 - (1 - w) * e0 (broadcast, no concat).
-    const scale = tf.sub(1, tf.mul(tf.sub(1, w), backgroundColumn(layout.c)));
-    return { map: crossEntropyMapTensor(tf.mul(y3, scale), p3, opts.fromLogits, opts.epsilon) };
-  });
+  return pixelLossTensor(missingAwareSpec, yTrue, yPred, options, missingAwareCrossEntropyBody);
+}
+
+/**
+ * The denominator of `missingAwareCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
+ * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ *
+ * @example
+ * ```ts
+ * missingAwareCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
+ * ```
+ */
+export function missingAwareCrossEntropyDenominator(
+  yTrue: tf.Tensor,
+  options?: Partial<MissingAwareOptions>,
+): number {
+  return pixelLossDenominator(missingAwareSpec, yTrue, options, missingAwareCrossEntropyBody);
 }

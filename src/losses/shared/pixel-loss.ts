@@ -78,6 +78,9 @@ export interface PixelTensorResult {
   readonly denom?: tf.Tensor;
 }
 
+/** The body of a per-pixel tensor loss (see {@link pixelLossTensor}). */
+export type PixelTensorBody<O> = (inputs: PixelTensorInputs<O>) => PixelTensorResult;
+
 /**
  * The tensor twin of {@link pixelLossReference}: the same prologue (checks with one small download
  * per input), `body` inside `tf.tidy`, then the ignore mask (a multiply, so ignored pixels get exactly
@@ -88,7 +91,7 @@ export function pixelLossTensor<O extends PixelLossOptions>(
   yTrue: tf.Tensor,
   yPred: tf.Tensor,
   options: Partial<O> | undefined,
-  body: (inputs: PixelTensorInputs<O>) => PixelTensorResult,
+  body: PixelTensorBody<O>,
 ): tf.Tensor {
   const where = spec.name;
   const opts = resolveOptions(where, options, spec.defaults);
@@ -101,5 +104,40 @@ export function pixelLossTensor<O extends PixelLossOptions>(
       if (denom !== undefined) denom = tf.mul(denom, valid);
     }
     return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, denom ?? valid);
+  });
+}
+
+/**
+ * The denominator of a per-pixel loss' `'mean'` reduction on `yTrue`: `D = sum_i v_i d_i` (`d_i = 1`
+ * when the body gives no weights, `v_i = 1 - ignoreMask_i`), so that `mean = sum / D` with `sum` the
+ * loss under `reduction: 'sum'` (0 when `D = 0`). The weights do not depend on the prediction (the
+ * contract of {@link PixelTensorResult}), so the body runs on a constant probe prediction (`1/C`, or
+ * 0.5 for one channel). A data-parallel step uses it to split the mean exactly over shards of a batch:
+ * `sum_k sum_k' / sum_k D_k`, whatever the shards' sizes and valid pixels.
+ *
+ * Shapes: `yTrue` `[N, H, W, C]` or `[N, P, C]`; the options' masks as for the loss.
+ *
+ * @example
+ * ```ts
+ * // two pixels, one ignored: D = 1
+ * pixelLossDenominator(crossEntropySpec, tf.tensor3d([[[0, 1], [1, 0]]]), { ignoreMask: tf.tensor2d([[0, 1]]) }, body);
+ * ```
+ */
+export function pixelLossDenominator<O extends PixelLossOptions>(
+  spec: LossSpec<O>,
+  yTrue: tf.Tensor,
+  options: Partial<O> | undefined,
+  body: PixelTensorBody<O>,
+): number {
+  const where = spec.name;
+  const opts = resolveOptions(where, options, spec.defaults);
+  return tf.tidy(() => {
+    const c = yTrue.shape[yTrue.rank - 1] as number;
+    const probe = tf.fill(yTrue.shape, c === 1 ? 0.5 : 1 / c);
+    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, probe, opts, spec.minClasses);
+    spec.check(opts, layout.c);
+    const { denom } = body({ opts, layout, y3, p3 });
+    if (denom === undefined) return valid === undefined ? layout.n * layout.p : tf.sum(valid).dataSync()[0];
+    return tf.sum(valid === undefined ? denom : tf.mul(denom, valid)).dataSync()[0];
   });
 }

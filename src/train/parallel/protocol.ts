@@ -9,7 +9,17 @@
  *   (worker k writes its rows), and the loss gradient with respect to them (written by the coordinator);
  * - `grads` `[workers, T]` (T trainable floats) and `stats` `[workers, S]` (S non-trainable floats):
  *   each worker's gradient of its shard and its batch-norm moving statistics after the step;
- * - `flags` (int32 `[workers]`): the step whose `dy` is ready for worker k, or {@link ABORT}.
+ * - `flags` (int32 `[workers]`): the step whose `dy` is ready for worker k, or {@link ABORT};
+ * - `y` `[B, H, W, C]`, `annotated` `[B, C]`, `ignore` `[B, H, W]`: the batch's targets (the
+ *   in-worker loss path, below), written by the coordinator with the images;
+ * - `parts` (float64 `[workers, 2]`): worker k's loss sum and mean denominator on its shard.
+ *
+ * Two paths per step, chosen once per run:
+ * - in-worker loss (per-pixel losses, which have `meanDenominator`): worker k computes the loss of its
+ *   shard with `reduction: 'sum'`, its gradient and `D_k`, in one message round trip; the coordinator
+ *   divides the summed gradients and losses by `D = sum_k D_k` (1 for `'sum'`);
+ * - loss on the coordinator (region losses, whose pooled statistics do not split): the workers publish
+ *   `pred`, the coordinator writes `dy = dL/dpred` of the whole batch, the workers back-propagate it.
  *
  * Messages are a few fields each (the step number, the shard); no tensor goes through a message.
  */
@@ -38,6 +48,10 @@ export interface SharedBuffers {
   readonly grads: SharedArrayBuffer;
   readonly stats: SharedArrayBuffer;
   readonly flags: SharedArrayBuffer;
+  readonly y: SharedArrayBuffer;
+  readonly annotated: SharedArrayBuffer;
+  readonly ignore: SharedArrayBuffer;
+  readonly parts: SharedArrayBuffer;
 }
 
 /** A fault the tests inject into one worker at one step: an exception, or the thread exiting. */
@@ -61,9 +75,20 @@ export interface WorkerInit {
   readonly fault?: InjectedFault;
 }
 
-/** Coordinator to worker: run step `step` on images `start … start + count − 1` of the batch. */
+/**
+ * Coordinator to worker: run step `step` on images `start … start + count − 1` of the batch, with the
+ * loss in the worker (`inWorkerLoss`; `ignore` says whether the batch has ignored pixels) or on the
+ * coordinator.
+ */
 export type ToWorker =
-  | { readonly type: 'step'; readonly step: number; readonly start: number; readonly count: number }
+  | {
+      readonly type: 'step';
+      readonly step: number;
+      readonly start: number;
+      readonly count: number;
+      readonly inWorkerLoss: boolean;
+      readonly ignore: boolean;
+    }
   | { readonly type: 'close' };
 
 /** Worker to coordinator. */

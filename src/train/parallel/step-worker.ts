@@ -1,16 +1,20 @@
 /**
  * One worker thread of the data-parallel step (worker-executor.ts): its own tfjs backend with segloss'
  * kernels and its own replica of the run's model. Per step it reads the weights and its shard of the
- * batch from shared memory, runs the forward pass, publishes its outputs `pred_k`, blocks until the
- * coordinator has written `dy_k = ∂L/∂pred_k` (the loss is computed once, on the whole batch), and
- * back-propagates `Σ pred_k · dy_k`, whose gradient with respect to the weights is the shard's share of
- * `∂L/∂θ` (chain rule: `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ dy_k`).
+ * batch from shared memory and then, on one of the two paths of protocol.ts:
+ * - in-worker loss: computes `S_k = loss(y_k, model(x_k))` with `reduction: 'sum'`, its gradient
+ *   `∂S_k/∂θ` and the shard's mean denominator `D_k`, and writes all three (one round trip);
+ * - loss on the coordinator: runs the forward pass, publishes its outputs `pred_k`, blocks until the
+ *   coordinator has written `dy_k = ∂L/∂pred_k` (the loss computed once, on the whole batch), and
+ *   back-propagates `Σ pred_k · dy_k`, whose gradient with respect to the weights is the shard's share
+ *   of `∂L/∂θ` (chain rule: `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ dy_k`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../backend/setup.js';
 import { useSimdKernels } from '../../backend/wasm/simd-instance.js';
 import { modelOf } from '../model-io.js';
+import { batchTargets } from '../batch-loss.js';
 import { ABORT, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -31,6 +35,10 @@ const dys = f32(init.buffers.dy);
 const grads = f32(init.buffers.grads).subarray(init.index * init.trainableSize);
 const stats = f32(init.buffers.stats).subarray(init.index * init.statsSize);
 const flags = new Int32Array(init.buffers.flags);
+const ys = f32(init.buffers.y);
+const annotated = f32(init.buffers.annotated);
+const ignores = f32(init.buffers.ignore);
+const parts = new Float64Array(init.buffers.parts);
 const byName = new Map(model.weights.map((v) => [v.originalName, v]));
 const slots = init.slots.map((s) => {
   const v = byName.get(s.name);
@@ -49,16 +57,59 @@ function waitForDy(step: number): boolean {
   }
 }
 
-function runStep(step: number, start: number, count: number): void {
-  const fault = init.fault;
-  if (fault !== undefined && fault.worker === init.index && fault.step === step) {
-    if (fault.kind === 'exit') process.exit(3);
-    throw new Error(`injected fault at step ${step}`);
-  }
+/** Reads the weights from shared memory into the replica. */
+function readWeights(): void {
   tf.tidy(() => {
     for (const s of slots)
       s.variable.write(tf.tensor(weights.subarray(s.offset, s.offset + s.size), [...s.shape]));
   });
+}
+
+/** Writes the shard's gradients and batch-norm moving statistics to this worker's rows. */
+function writeResults(g: tf.NamedTensorMap): void {
+  for (const s of trainable) grads.set(g[(s.variable.read() as tf.Variable).name].dataSync(), s.rowOffset);
+  for (const s of slots) if (!s.trainable) stats.set(s.variable.read().dataSync(), s.rowOffset);
+}
+
+/**
+ * The in-worker loss path: `S_k` (the loss with `reduction: 'sum'`) and its gradient, and `D_k`, from
+ * the shard's targets in shared memory, through the same {@link batchTargets} as one thread.
+ */
+function lossStep(start: number, count: number, hasIgnore: boolean): void {
+  const px = h * w;
+  const shard = {
+    x: { data: xs.subarray(start * px * ch, (start + count) * px * ch), shape: [count, h, w, ch] },
+    y: {
+      data: ys.subarray(start * px * classes, (start + count) * px * classes),
+      shape: [count, h, w, classes],
+    },
+    annotated: {
+      data: annotated.subarray(start * classes, (start + count) * classes),
+      shape: [count, classes],
+    },
+    ignore: hasIgnore
+      ? { data: ignores.subarray(start * px, (start + count) * px), shape: [count, h, w] }
+      : null,
+    labels: new Uint8Array(0),
+  };
+  const t = batchTargets(init.config, shard);
+  const x = tf.tensor4d(shard.x.data, [count, h, w, ch]);
+  const sumOptions = { ...t.options, reduction: 'sum' };
+  const { value, grads: g } = tf.variableGrads(
+    () => t.loss.tensor(t.y, model.apply(x, { training: true }) as tf.Tensor, sumOptions) as tf.Scalar,
+    trainable.map((s) => s.variable.read() as tf.Variable),
+  );
+  writeResults(g);
+  parts[2 * init.index] = value.dataSync()[0];
+  parts[2 * init.index + 1] = (t.loss.meanDenominator as NonNullable<typeof t.loss.meanDenominator>)(
+    t.y,
+    t.options,
+  );
+  tf.dispose([value, x, ...Object.values(g), ...t.tensors]);
+}
+
+/** The path with the loss on the coordinator: publish `pred_k`, wait for `dy_k`, back-propagate. */
+function predStep(step: number, start: number, count: number): boolean {
   const px = h * w;
   const x = tf.tensor4d(xs.subarray(start * px * ch, (start + count) * px * ch), [count, h, w, ch]);
   const rows = [start * px * classes, (start + count) * px * classes] as const;
@@ -74,12 +125,21 @@ function runStep(step: number, start: number, count: number): void {
     },
     trainable.map((s) => s.variable.read() as tf.Variable),
   );
-  if (!aborted) {
-    for (const s of trainable) grads.set(g[(s.variable.read() as tf.Variable).name].dataSync(), s.rowOffset);
-    for (const s of slots) if (!s.trainable) stats.set(s.variable.read().dataSync(), s.rowOffset);
-  }
+  if (!aborted) writeResults(g);
   tf.dispose([value, x, ...Object.values(g)]);
-  if (!aborted) send({ type: 'done', step });
+  return !aborted;
+}
+
+function runStep(m: Extract<ToWorker, { type: 'step' }>): void {
+  const fault = init.fault;
+  if (fault !== undefined && fault.worker === init.index && fault.step === m.step) {
+    if (fault.kind === 'exit') process.exit(3);
+    throw new Error(`injected fault at step ${m.step}`);
+  }
+  readWeights();
+  if (m.inWorkerLoss) lossStep(m.start, m.count, m.ignore);
+  else if (!predStep(m.step, m.start, m.count)) return;
+  send({ type: 'done', step: m.step });
 }
 
 port.on('message', (m: ToWorker) => {
@@ -89,7 +149,7 @@ port.on('message', (m: ToWorker) => {
     return;
   }
   try {
-    runStep(m.step, m.start, m.count);
+    runStep(m);
   } catch (e) {
     send({ type: 'error', step: m.step, message: (e as Error).message });
   }

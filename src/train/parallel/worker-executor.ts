@@ -2,15 +2,21 @@
  * The data-parallel step executor: `workers` threads (step-worker.ts), each with its own tfjs backend,
  * segloss' kernels and a replica of the model, compute the forward and backward pass of their shard of
  * the batch; the coordinator (the caller's thread, which owns the model, Adam and the checkpoints)
- * computes the loss once on the whole batch and applies one Adam update.
+ * combines their gradients and applies one Adam update. Two paths (protocol.ts), chosen once per run:
  *
- * Why the result equals the single-worker gradient: with `pred = [pred_1; …; pred_K]` the model's
- * outputs on the K shards, the chain rule gives `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ · ∂L/∂pred_k`. Worker k
- * computes `(∂pred_k/∂θ)ᵀ dy_k` by back-propagating `Σ pred_k · dy_k` with `dy_k = ∂L/∂pred_k` taken from
- * the coordinator's `tf.grad` of the loss over the whole batch; the coordinator adds the K results. No
- * per-loss weighting is needed (the loss' denominator — valid pixels, images, summed class weights, or
- * Dice's pooled statistics with `batch: true` — is the whole batch's by construction), so every
- * registered loss is exact, up to the order of float additions.
+ * 1. In-worker loss, for the per-pixel losses (those with `meanDenominator`): the mean over the batch
+ *    is `L = (Σ_i v_i d_i ℓ_i) / (Σ_i v_i d_i)` (valid pixels `v`, weights `d`: 1, or summed class
+ *    weights, or kept channels over C), and its denominator does not depend on the prediction. So with
+ *    `S_k` the loss of shard k under `reduction: 'sum'` and `D_k` its denominator,
+ *    `L = Σ_k S_k / D` and `∂L/∂θ = (Σ_k ∂S_k/∂θ) / D` with `D = Σ_k D_k` (`D = 1` for `'sum'`; a zero
+ *    `D` gives `L = 0` and a zero gradient, as the single-thread mean does). One round trip per step.
+ * 2. Loss on the coordinator, for the region losses (Dice's pooled statistics with `batch: true` do
+ *    not split into shard sums): with `pred = [pred_1; …; pred_K]`, the chain rule gives
+ *    `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ · ∂L/∂pred_k`; worker k back-propagates `Σ pred_k · dy_k` with
+ *    `dy_k = ∂L/∂pred_k` from the coordinator's `tf.grad` of the loss over the whole batch, and the
+ *    coordinator adds the K results. Two round trips, and the loss runs on one thread.
+ *
+ * Both are exact, up to the order of float additions.
  *
  * Batch norm: statistics per shard (as PyTorch DDP without SyncBatchNorm). Synchronised statistics
  * would need two barriers per batch-norm layer and step (forward moments, backward sums); per-shard
@@ -22,15 +28,12 @@
  * Memory: every tensor crosses threads through `SharedArrayBuffer`s (protocol.ts); messages carry a
  * step number and a shard only.
  */
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
-import type { BackendName } from '../../backend/setup.js';
 import { simdKernelsEnabled } from '../../backend/wasm/simd-instance.js';
 import type { Adam } from '../adam.js';
 import { batchTargets } from '../batch-loss.js';
+import { getLoss } from '../../losses/registry.js';
 import type { RunConfig } from '../config.js';
 import type { TrainBatch } from '../../data/batch.js';
 import type { StepExecutor, StepTimings } from '../step-executor.js';
@@ -43,6 +46,7 @@ import {
   type WeightSlot,
   type WorkerInit,
 } from './protocol.js';
+import { backendChoice, Replies, spawnWorker, weightSlots } from './threads.js';
 
 const WHERE = 'train';
 
@@ -76,81 +80,17 @@ export function shardBatch(batchSize: number, workers: number): { start: number;
   return out;
 }
 
-/** The weights of `model` laid out in the shared buffers (trainable and non-trainable rows apart). */
-function weightSlots(model: tf.LayersModel): { slots: WeightSlot[]; total: number; t: number; s: number } {
-  const trainable = new Set(model.trainableWeights.map((w) => w.originalName));
-  let total = 0;
-  let t = 0;
-  let s = 0;
-  const slots = model.weights.map((w) => {
-    const size = w.shape.reduce((a: number, d) => a * (d ?? 1), 1);
-    const isTrainable = trainable.has(w.originalName);
-    const slot: WeightSlot = {
-      name: w.originalName,
-      shape: w.shape as number[],
-      size,
-      offset: total,
-      trainable: isTrainable,
-      rowOffset: isTrainable ? t : s,
-    };
-    total += size;
-    if (isTrainable) t += size;
-    else s += size;
-    return slot;
-  });
-  return { slots, total, t, s };
-}
-
-/** The backend name that `setupBackend` takes for the active tfjs backend. */
-function backendChoice(): BackendName {
-  const active = tf.getBackend();
-  if (active === 'tensorflow') return 'node';
-  if (active === 'wasm' || active === 'cpu') return active;
-  return fail(WHERE, `--workers needs the wasm, cpu or node backend; the active one is '${active}'`);
-}
-
 /**
- * A thread running step-worker beside this file: the built `.js`, or, when this file runs as `.ts`
- * under tsx (tests, benchmarks), the `.ts` source through tsx's loader, which Node 20 does not carry
- * into worker threads by itself.
+ * Whether a run's steps take path 1 of the file header (the loss in the workers): the loss has a
+ * `meanDenominator` and no option fixes a whole-batch tensor (an explicit `annotated` array of the
+ * batch's images would not split by shard).
+ *
+ * @example `usesInWorkerLoss(config)` is true for `crossentropy`, false for `dice`.
  */
-function spawnWorker(init: WorkerInit): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./step-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: init });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
-}
-
-/** Waits for one message type from every worker, or rejects with the first worker failure. */
-class Replies {
-  private waiting: { type: string; step: number; left: Set<number> } | null = null;
-  private settle: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  private failure: Error | null = null;
-
-  expect(type: 'ready' | 'pred' | 'done', step: number, workers: number): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    this.waiting = { type, step, left: new Set(Array.from({ length: workers }, (_, k) => k)) };
-    return new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-  }
-
-  receive(k: number, m: FromWorker): void {
-    if (m.type === 'error') return this.fail(new Error(`worker ${k} failed at step ${m.step}: ${m.message}`));
-    const w = this.waiting;
-    if (w === null || w.type !== m.type || ('step' in m && m.step !== w.step)) return;
-    w.left.delete(k);
-    if (w.left.size === 0) {
-      this.waiting = null;
-      this.settle?.resolve();
-    }
-  }
-
-  fail(e: Error): void {
-    if (this.failure !== null) return;
-    this.failure = e;
-    this.settle?.reject(e);
-  }
+export function usesInWorkerLoss(config: RunConfig): boolean {
+  const annotated = config.loss.options.annotated;
+  const whole = annotated !== undefined && annotated !== null && typeof annotated !== 'string';
+  return getLoss(config.loss.name).meanDenominator !== undefined && !whole;
 }
 
 /**
@@ -175,6 +115,8 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   const c = config.model.numClasses;
   const b = config.batchSize;
   const layout = weightSlots(model);
+  const inWorkerLoss = usesInWorkerLoss(config);
+  const reduction = config.loss.options.reduction ?? 'mean';
   const variables = new Map(model.weights.map((v) => [v.originalName, v]));
   const variableOf = (s: WeightSlot) => variables.get(s.name) as tf.LayerVariable;
   const sab = (floats: number) => new SharedArrayBuffer(4 * Math.max(1, floats));
@@ -186,6 +128,10 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     grads: sab(workers * layout.t),
     stats: sab(workers * layout.s),
     flags: new SharedArrayBuffer(4 * workers),
+    y: sab(inWorkerLoss ? b * h * w * c : 0),
+    annotated: sab(inWorkerLoss ? b * c : 0),
+    ignore: sab(inWorkerLoss ? b * h * w : 0),
+    parts: new SharedArrayBuffer(8 * 2 * workers),
   };
   const weights = new Float32Array(buffers.weights);
   const xs = new Float32Array(buffers.x);
@@ -194,6 +140,10 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   const grads = new Float32Array(buffers.grads);
   const stats = new Float32Array(buffers.stats);
   const flags = new Int32Array(buffers.flags);
+  const ys = new Float32Array(buffers.y);
+  const annotated = new Float32Array(buffers.annotated);
+  const ignores = new Float32Array(buffers.ignore);
+  const parts = new Float64Array(buffers.parts);
   const replies = new Replies();
   /** One summing buffer per weight, reused every step. */
   const sums = new Map(layout.slots.map((s) => [s.name, new Float32Array(s.size)]));
@@ -246,20 +196,17 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     timings[phase] += now - mark;
     mark = now;
   };
-  const step = async (batch: TrainBatch, learningRate: number): Promise<number> => {
-    if (closed) fail(WHERE, 'the worker executor is closed');
+  const checkFinite = async (loss: number): Promise<void> => {
+    if (Number.isFinite(loss)) return;
+    await close();
+    fail(WHERE, `loss is ${loss} at step ${adam.iteration + 1}; lower --lr or check the data`);
+  };
+  /**
+   * Path 2 of the file header: while the workers run the forward pass, the batch targets; then the
+   * loss of the whole batch and `dy = ∂L/∂pred` to shared memory; then the workers' backward passes.
+   */
+  const coordinatorLoss = async (batch: TrainBatch, id: number, preds: Promise<void>): Promise<number> => {
     const n = batch.x.shape[0];
-    if (n !== b) fail(WHERE, `batch has ${n} images; the workers were sized for ${b}`);
-    stepNo += 1;
-    const id = stepNo;
-    mark = performance.now();
-    // 1. Weights and images to shared memory; each worker runs the forward pass of its shard, while
-    // this thread makes the batch's target tensors.
-    for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
-    xs.set(batch.x.data);
-    const shards = shardBatch(b, workers);
-    const preds = replies.expect('pred', id, workers);
-    shards.forEach((s, k) => post(k, { type: 'step', step: id, ...s }));
     const t = batchTargets(config, batch);
     lap('send');
     try {
@@ -269,7 +216,6 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       throw e;
     }
     lap('forward');
-    // 2. The loss on the whole batch and its gradient with respect to the outputs.
     const p = tf.tensor(pred.subarray(0, n * h * w * c), [n, h, w, c]);
     const { value, grad } = tf.valueAndGrad((q: tf.Tensor) => t.loss.tensor(t.y, q, t.options) as tf.Scalar)(
       p,
@@ -277,13 +223,8 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     const loss = value.dataSync()[0];
     dys.set(grad.dataSync() as Float32Array);
     tf.dispose([p, value, grad, ...t.tensors]);
-    if (!Number.isFinite(loss)) {
-      await close();
-      fail(WHERE, `loss is ${loss} at step ${adam.iteration + 1}; lower --lr or check the data`);
-    }
+    await checkFinite(loss);
     lap('loss');
-    // 3. Backward passes; then the shard gradients summed (worker 0 first), one Adam update of the
-    // weights in shared memory, and the model's variables written from there.
     const dones = replies.expect('done', id, workers);
     for (let k = 0; k < workers; k++) {
       Atomics.store(flags, k, id);
@@ -291,6 +232,47 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     }
     await guarded(`step ${id}`, () => dones);
     lap('backward');
+    return loss;
+  };
+  const step = async (batch: TrainBatch, learningRate: number): Promise<number> => {
+    if (closed) fail(WHERE, 'the worker executor is closed');
+    const n = batch.x.shape[0];
+    if (n !== b) fail(WHERE, `batch has ${n} images; the workers were sized for ${b}`);
+    stepNo += 1;
+    const id = stepNo;
+    mark = performance.now();
+    // 1. Weights, images (and, for the in-worker loss, targets) to shared memory; each worker runs
+    // its shard. On the coordinator path this thread makes the batch's target tensors meanwhile.
+    for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
+    xs.set(batch.x.data);
+    if (inWorkerLoss) {
+      ys.set(batch.y.data);
+      annotated.set(batch.annotated.data);
+      if (batch.ignore !== null) ignores.set(batch.ignore.data);
+    }
+    const shards = shardBatch(b, workers);
+    const first = replies.expect(inWorkerLoss ? 'done' : 'pred', id, workers);
+    const message = { type: 'step', step: id, inWorkerLoss, ignore: batch.ignore !== null } as const;
+    shards.forEach((s, k) => post(k, { ...message, ...s }));
+    let loss: number;
+    let gradScale = 1;
+    if (inWorkerLoss) {
+      lap('send');
+      await guarded(`step ${id}`, () => first);
+      let sum = 0;
+      let denominator = 0;
+      for (let k = 0; k < workers; k++) {
+        sum += parts[2 * k];
+        denominator += parts[2 * k + 1];
+      }
+      if (reduction === 'sum') denominator = 1;
+      gradScale = denominator > 0 ? 1 / denominator : 0;
+      loss = sum * gradScale;
+      await checkFinite(loss);
+      lap('backward');
+    } else {
+      loss = await coordinatorLoss(batch, id, first);
+    }
     const updates = new Map<string, { weights: Float32Array; grad: Float32Array; shape: number[] }>();
     for (const s of layout.slots) {
       const sum = sums.get(s.name) as Float32Array;
@@ -299,7 +281,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
         const from = k * (s.trainable ? layout.t : layout.s) + s.rowOffset;
         const row = (s.trainable ? grads : stats).subarray(from, from + s.size);
         // Gradients add up; moving statistics average, weighted by shard size.
-        const weight = s.trainable ? 1 : shards[k].count / b;
+        const weight = s.trainable ? gradScale : shards[k].count / b;
         for (let i = 0; i < s.size; i++) sum[i] += weight * row[i];
       }
       if (s.trainable) {

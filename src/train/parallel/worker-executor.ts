@@ -147,6 +147,8 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   const replies = new Replies();
   /** One summing buffer per weight, reused every step. */
   const sums = new Map(layout.slots.map((s) => [s.name, new Float32Array(s.size)]));
+  /** Each variable's `dataId` when this executor last wrote it (and shared memory matched it). */
+  const written = new Map<string, object>();
   let closed = false;
   const threads = Array.from({ length: workers }, (_, index) => {
     const init: WorkerInit = {
@@ -243,7 +245,11 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     mark = performance.now();
     // 1. Weights, images (and, for the in-worker loss, targets) to shared memory; each worker runs
     // its shard. On the coordinator path this thread makes the batch's target tensors meanwhile.
-    for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
+    // Skipped when no variable changed since this executor wrote them (a variable's dataId changes
+    // with every write or assign): then shared memory already holds them.
+    if (!layout.slots.every((s) => written.get(s.name) === variableOf(s).read().dataId)) {
+      for (const s of layout.slots) weights.set(variableOf(s).read().dataSync() as Float32Array, s.offset);
+    }
     xs.set(batch.x.data);
     if (inWorkerLoss) {
       ys.set(batch.y.data);
@@ -289,6 +295,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
         updates.set(s.name, { weights: own, grad: sum, shape: [...s.shape] });
       } else {
         // tf.tensor may keep the array it is given (the cpu backend does): hand it a copy.
+        weights.set(sum, s.offset);
         tf.tidy(() => {
           variableOf(s).write(tf.tensor(sum.slice(), [...s.shape]));
         });
@@ -300,6 +307,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       const v = variableOf(s).read() as tf.Variable;
       tf.tidy(() => v.assign(tf.tensor(weights.slice(s.offset, s.offset + s.size), [...s.shape])));
     }
+    for (const s of layout.slots) written.set(s.name, variableOf(s).read().dataId);
     lap('update');
     timings.steps += 1;
     return loss;

@@ -42,6 +42,7 @@ export const exportCommand = defineCommand({
       colors: classPalette(c.classNames.length),
       inputShape: c.model.inputShape,
       output: c.model.output,
+      ...(c.model.mode ? { mode: c.model.mode } : {}),
       normalize: c.normalize ?? null,
       step: run.checkpoint.meta.step,
     };

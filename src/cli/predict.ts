@@ -75,7 +75,10 @@ export const predictCommand = defineCommand({
       ...(m.mode ? { mode: m.mode, threshold } : {}),
     });
     m.model.dispose();
-    const palette = (m.colors as Rgb[] | undefined) ?? classPalette(m.classNames.length);
+    // Binary and multi-label models have no background: their classes take the palette's colours after it.
+    const palette =
+      (m.colors as Rgb[] | undefined) ??
+      (m.mode ? classPalette(m.classNames.length + 1).slice(1) : classPalette(m.classNames.length));
     const { width: w, height: h } = image;
     // The overlay colours each pixel by one class: the arg-max, or the lowest class set in the bitmask
     // (shifted by one so that 0 = no class keeps the image).

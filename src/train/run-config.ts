@@ -102,8 +102,12 @@ export function runConfigFrom(input: RunInput, base?: RunConfig, where = 'train'
     mode = ds.mode;
   }
   const { name: lossName, options, output } = lossForMode(where, givenLoss, givenOptions, mode);
-  if (mode !== 'multiclass' && input['drop-mode'] !== undefined)
-    fail(where, `--drop-mode drops multiclass labels; the data is ${mode}`);
+  if (mode !== 'multiclass') {
+    const flag = (['drop-mode', 'images', 'ignore-incomplete-background'] as const).find(
+      (k) => input[k] !== undefined,
+    );
+    if (flag) fail(where, `--${flag} relabels multiclass masks; the data is ${mode} (expected no --${flag})`);
+  }
   const batchSize = num('batch');
   if (input.steps !== undefined && input.epochs !== undefined)
     fail(where, 'give --steps or --epochs, not both');

@@ -37,6 +37,11 @@ export const evalCommand = defineCommand({
       type: 'string',
       description: 'tiled inference: constant | gaussian window weights (default constant)',
     },
+    threshold: {
+      type: 'string',
+      description:
+        'binary and multi-label models: probability in (0, 1) at which a class is predicted (default 0.5)',
+    },
     backend: { type: 'string', description: 'auto | wasm | cpu | node (default auto)' },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
@@ -50,6 +55,9 @@ export const evalCommand = defineCommand({
     const blend = args.blend ?? 'constant';
     if (blend !== 'constant' && blend !== 'gaussian')
       fail(WHERE, `--blend is '${blend}'; expected constant or gaussian`);
+    const threshold = args.threshold === undefined ? 0.5 : Number(args.threshold);
+    if (!(threshold > 0 && threshold < 1))
+      fail(WHERE, `--threshold is '${args.threshold}'; expected a probability in (0, 1), e.g. 0.5`);
     const dirs = args.data.split(',').filter((d) => d !== '');
     const splitName = args.split ?? 'test';
     const useSplit =
@@ -64,6 +72,7 @@ export const evalCommand = defineCommand({
     const result = await evaluateModel(m.model, source, {
       output: m.output,
       normalize: m.normalize,
+      ...(m.mode ? { mode: m.mode, threshold } : {}),
       overlap,
       blend,
     });
@@ -91,7 +100,11 @@ export const evalCommand = defineCommand({
       const fp = c.absentImages > 0 ? `${f(c.absentFalsePositiveImageRate)} of ${c.absentImages}` : 'n/a';
       io.out(`${c.name.padEnd(width)}  ${f(c.iou)}  ${f(c.dice)}  ${f(c.precision)}  ${f(c.recall)}  ${fp}`);
     }
-    io.out('confusion matrix (rows = truth, columns = prediction):');
+    io.out(
+      m.mode
+        ? `per class [tn fp; fn tp] at threshold ${threshold}:`
+        : 'confusion matrix (rows = truth, columns = prediction):',
+    );
     for (const row of result.confusionMatrix) io.out(`  ${row.map((v) => String(v).padStart(8)).join(' ')}`);
   },
 });

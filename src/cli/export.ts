@@ -39,9 +39,13 @@ export const exportCommand = defineCommand({
       format: 'segloss-export' as const,
       version: 1 as const,
       classNames: c.classNames,
-      colors: classPalette(c.classNames.length),
+      // binary and multi-label classes have no background: they take the palette's colours after it
+      colors: c.model.mode
+        ? classPalette(c.classNames.length + 1).slice(1)
+        : classPalette(c.classNames.length),
       inputShape: c.model.inputShape,
       output: c.model.output,
+      ...(c.model.mode ? { mode: c.model.mode } : {}),
       normalize: c.normalize ?? null,
       step: run.checkpoint.meta.step,
     };

@@ -29,7 +29,16 @@ export const predictCommand = defineCommand({
     },
     image: { type: 'string', description: 'input JPEG or PNG, any size', required: true },
     out: { type: 'string', description: 'overlay PNG (the input size)', required: true },
-    'mask-out': { type: 'string', description: 'also write the class indices as an 8-bit grey PNG' },
+    'mask-out': {
+      type: 'string',
+      description:
+        'also write the mask as an 8-bit grey PNG in the dataset format: class indices, binary 0/255, or multi-label bitmask',
+    },
+    threshold: {
+      type: 'string',
+      description:
+        'binary and multi-label models: probability in (0, 1) at which a class is predicted (default 0.5)',
+    },
     'probs-out': { type: 'string', description: 'also write the probabilities [H, W, C] as float32 .npy' },
     alpha: { type: 'string', description: 'opacity of the class colours (default 0.5)' },
     overlap: { type: 'string', description: 'overlap of neighbouring windows in [0, 1) (default 0.25)' },
@@ -51,22 +60,39 @@ export const predictCommand = defineCommand({
     if (args['probs-out'] !== undefined && !args['probs-out'].endsWith('.npy')) {
       fail(WHERE, `--probs-out is '${args['probs-out']}'; expected a .npy file name`);
     }
+    const threshold = args.threshold === undefined ? 0.5 : Number(args.threshold);
+    if (!(threshold > 0 && threshold < 1))
+      fail(WHERE, `--threshold is '${args.threshold}'; expected a probability in (0, 1), e.g. 0.5`);
     readImageHeader(args.image, WHERE); // a bad image fails before the model loads
     await setupBackend(backendFlag(NAME, args.backend));
     const m = await loadInferenceModel(args.model, WHERE, kind);
     const ch = m.inputShape[2] as 1 | 3;
     const image = await decodeImageFile(args.image, ch, WHERE);
-    const pred = predictImage(m.model, image, m.output, { overlap, blend, normalize: m.normalize });
+    const pred = predictImage(m.model, image, m.output, {
+      overlap,
+      blend,
+      normalize: m.normalize,
+      ...(m.mode ? { mode: m.mode, threshold } : {}),
+    });
     m.model.dispose();
-    const palette = (m.colors as Rgb[] | undefined) ?? classPalette(m.classNames.length);
+    // Binary and multi-label models have no background: their classes take the palette's colours after it.
+    const palette =
+      (m.colors as Rgb[] | undefined) ??
+      (m.mode ? classPalette(m.classNames.length + 1).slice(1) : classPalette(m.classNames.length));
     const { width: w, height: h } = image;
-    writePng(args.out, { width: w, height: h, rgb: overlay(image.data, ch, pred.labels, palette, alpha) });
-    if (args['mask-out'] !== undefined)
-      writePng(args['mask-out'], { width: w, height: h, grey: pred.labels });
+    // The overlay colours each pixel by one class: the arg-max, or the lowest class set in the bitmask
+    // (shifted by one so that 0 = no class keeps the image).
+    const shown = m.mode ? pred.labels.map((b) => (b === 0 ? 0 : 32 - Math.clz32(b & -b))) : pred.labels;
+    const shownPalette: Rgb[] = m.mode ? [[0, 0, 0], ...palette] : palette;
+    writePng(args.out, { width: w, height: h, rgb: overlay(image.data, ch, shown, shownPalette, alpha) });
+    const maskPx = m.mode === 'binary' ? pred.labels.map((b) => (b ? 255 : 0)) : pred.labels;
+    if (args['mask-out'] !== undefined) writePng(args['mask-out'], { width: w, height: h, grey: maskPx });
     if (args['probs-out'] !== undefined)
       writeNpy(args['probs-out'], { data: pred.probs, shape: [h, w, pred.numClasses] });
     const counts = new Array<number>(m.classNames.length).fill(0);
-    for (const v of pred.labels) counts[v]++;
+    if (m.mode)
+      for (const b of pred.labels) for (let k = 0; k < counts.length; k++) counts[k] += (b >> k) & 1;
+    else for (const v of pred.labels) counts[v]++;
     const classes = m.classNames.map((name, k) => ({ name, pixels: counts[k] }));
     if (args.json) {
       io.out(JSON.stringify({ out: args.out, width: w, height: h, classes, colors: palette }));

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { multilabelSplit } from '../synth/multilabel-splits.js';
 import { writeDataset } from '../data/write-dataset.js';
 import { SCENE_CLASSES } from '../synth/scenes.js';
 import { synthSplits } from '../synth/splits.js';
@@ -71,6 +72,11 @@ export const synthCommand = defineCommand({
       description: 'objects per present class, uniform in 1..N (default 1)',
     },
     seed: { type: 'string', description: 'seed (default 0)' },
+    multilabel: {
+      type: 'boolean',
+      description:
+        'overlapping objects, bitmask masks (mode multilabel; --classes N object classes, 1 = binary); --missing-rate drops a present class per image',
+    },
     layout: {
       type: 'string',
       description:
@@ -89,7 +95,9 @@ export const synthCommand = defineCommand({
       valN: int('val-n', args['val-n'], 0, 32, 1e6),
       testN: int('test-n', args['test-n'], 0, 64, 1e6),
       size: int('size', args.size, 16, 64, 4096),
-      numClasses: int('classes', args.classes, 2, 4, SCENE_CLASSES.length),
+      numClasses: args.multilabel
+        ? int('classes', args.classes, 1, 3, SCENE_CLASSES.length - 1)
+        : int('classes', args.classes, 2, 4, SCENE_CLASSES.length),
       missingRate: num('missing-rate', args['missing-rate'], 0.3),
       absentRate: num('absent-rate', args['absent-rate'], 0.2),
       seed: int('seed', args.seed, 0, 0, 2 ** 31 - 1),
@@ -98,10 +106,25 @@ export const synthCommand = defineCommand({
     const layout = args.layout ?? 'segloss';
     if (layout !== 'segloss' && layout !== 'voc')
       fail(`segloss ${NAME}`, `--layout is '${layout}'; expected segloss or voc`);
-    const splits = synthSplits(o);
-    const classes = SCENE_CLASSES.slice(0, o.numClasses).map((name) => ({ name }));
+    if (args.multilabel && layout !== 'segloss')
+      fail(`segloss ${NAME}`, `--multilabel writes the segloss layout; --layout is '${layout}'`);
+    const classes = SCENE_CLASSES.slice(
+      args.multilabel ? 1 : 0,
+      o.numClasses + (args.multilabel ? 1 : 0),
+    ).map((name) => ({ name }));
     let dropped = 0;
-    if (layout === 'voc') {
+    if (args.multilabel) {
+      const mode = o.numClasses === 1 ? 'binary' : 'multilabel';
+      const sizes = { train: o.n, val: o.valN, test: o.testN };
+      Object.entries(sizes).forEach(([split, n], k) => {
+        if (n === 0) return;
+        const base = { n, size: o.size, numClasses: o.numClasses, absentRate: o.absentRate };
+        const rate = split === 'train' && mode === 'multilabel' ? o.missingRate : 0;
+        const s = multilabelSplit({ ...base, seed: o.seed * 3 + k }, rate, o.seed + 101 * (k + 1));
+        writeDataset(args.out, { ...s, classes, split, mode });
+        if (split === 'train') dropped = s.annotated.data.filter((v) => v === 0).length;
+      });
+    } else if (layout === 'voc') {
       // VOC masks carry no per-image annotated set: the scenes are written fully labelled.
       const full = synthSplits({ ...o, missingRate: 0 });
       await writeVocDataset(
@@ -110,6 +133,7 @@ export const synthCommand = defineCommand({
         vocItems(full, o.size, o.seed),
       );
     } else {
+      const splits = synthSplits(o);
       for (const [split, s] of Object.entries(splits)) {
         if (s === undefined) continue;
         writeDataset(args.out, {

@@ -38,7 +38,7 @@ export async function loadBatch(
   const ready = items.map((it) =>
     augment === null ? it : { ...augmentItem(it, augment, source.channels, rng), annotated: it.annotated },
   );
-  return makeBatch(ready, source.classNames.length, source.channels, normalize);
+  return makeBatch(ready, source.classNames.length, source.channels, normalize, source.mode);
 }
 
 interface Pending {

@@ -1,9 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../core/errors.js';
-import { parseClasses, readJson, VOC_CLASS_NAMES, type DatasetClass } from './classes.js';
+import {
+  classesMode,
+  parseClasses,
+  readJson,
+  VOC_CLASS_NAMES,
+  type DatasetClass,
+  type DatasetMode,
+} from './classes.js';
 import { decodeImageFile, readImageHeader } from './image-io.js';
 import { findItems, type DatasetLayout, type ProblemSink } from './layout.js';
+import { maskFromPng } from './mask-bits.js';
 import { decodeMask } from './png-io.js';
 import { mergeClasses } from './union.js';
 
@@ -40,9 +48,14 @@ export interface Dataset {
   readonly classes: readonly DatasetClass[];
   readonly items: readonly DatasetItem[];
   readonly channels: 1 | 3;
+  /** What the masks mean (`classes.json` `"mode"`; see {@link DatasetMode}); `multiclass` by default. */
+  readonly mode: DatasetMode;
 }
 
-/** A decoded item: image `[H*W*ch]` in [0, 1], mask `[H*W]` global classes (255 = ignore), annotated `[C]`. */
+/**
+ * A decoded item: image `[H*W*ch]` in [0, 1], mask `[H*W]` (global classes in multiclass mode, a
+ * bitmask of classes in binary and multi-label mode; 255 = ignore), annotated `[C]`.
+ */
 export interface LoadedItem {
   readonly height: number;
   readonly width: number;
@@ -62,11 +75,20 @@ export interface OpenDatasetOptions {
 
 const W = 'readDataset';
 
-function partClasses(dir: string, layout: DatasetLayout, numClasses?: number): DatasetClass[] {
+function partClasses(
+  dir: string,
+  layout: DatasetLayout,
+  numClasses?: number,
+): { classes: DatasetClass[]; mode: DatasetMode } {
   const path = join(dir, 'classes.json');
-  if (existsSync(path)) return parseClasses(W, path, readJson(W, path));
-  if (layout === 'voc') return VOC_CLASS_NAMES.map((name) => ({ name }));
-  if (numClasses) return Array.from({ length: numClasses }, (_, i) => ({ name: `class ${i}` }));
+  if (existsSync(path)) {
+    const json = readJson(W, path);
+    return { classes: parseClasses(W, path, json), mode: classesMode(W, path, json) };
+  }
+  const mode = 'multiclass';
+  if (layout === 'voc') return { classes: VOC_CLASS_NAMES.map((name) => ({ name })), mode };
+  if (numClasses)
+    return { classes: Array.from({ length: numClasses }, (_, i) => ({ name: `class ${i}` })), mode };
   return fail(`${W}: ${dir}`, 'has no classes.json; expected one, or the numClasses option');
 }
 
@@ -92,8 +114,14 @@ export function openDataset(dirs: string | readonly string[], options: OpenDatas
   const found = list.map((dir) => {
     if (!existsSync(dir)) fail(`${W}: ${dir}`, 'folder not found');
     const f = findItems(W, dir, options.split, report);
-    return { dir, ...f, classes: partClasses(dir, f.layout, options.numClasses) };
+    return { dir, ...f, ...partClasses(dir, f.layout, options.numClasses) };
   });
+  const mode = found[0].mode;
+  if (mode !== 'multiclass' && found.length > 1) {
+    fail(`${W}: ${list.join(',')}`, `a union needs multiclass folders; ${found[0].dir} is ${mode}`);
+  }
+  const other = found.find((f) => f.mode !== mode);
+  if (other) fail(`${W}: ${list.join(',')}`, `${other.dir} is ${other.mode} but ${found[0].dir} is ${mode}`);
   const merged = mergeClasses(found.map((f) => ({ dir: f.dir, classes: f.classes })));
   const parts: DatasetPart[] = found.map((f, i) => ({
     dir: f.dir,
@@ -150,7 +178,8 @@ export function openDataset(dirs: string | readonly string[], options: OpenDatas
   if (items.length === 0 && options.problems === undefined) {
     fail(`${W}: ${list.join(',')}`, `no images found${options.split ? ` in split '${options.split}'` : ''}`);
   }
-  return { parts, classes: merged.classes, items, channels: items.some((i) => i.channels === 3) ? 3 : 1 };
+  const channels = items.some((i) => i.channels === 3) ? 3 : 1;
+  return { parts, classes: merged.classes, items, channels, mode };
 }
 
 /**
@@ -165,8 +194,9 @@ export function badMaskValue(mask: Uint8Array, numClasses: number): { value: num
 }
 
 /**
- * Decodes an item's mask to global class indices, checking its values against its folder's classes
- * and its size against the header read at open.
+ * Decodes an item's mask to global class indices (multiclass) or to a bitmask (binary, multi-label; see
+ * `maskFromPng`), checking its values against its folder's classes and mode and its size against the
+ * header read at open.
  */
 export function loadMask(dataset: Dataset, item: DatasetItem): Uint8Array {
   const part = dataset.parts[item.part];
@@ -180,6 +210,8 @@ export function loadMask(dataset: Dataset, item: DatasetItem): Uint8Array {
       `mask is ${mask.width}x${mask.height} but its image is ${item.width}x${item.height}`,
     );
   }
+  if (dataset.mode !== 'multiclass')
+    return maskFromPng(`${W}: ${item.maskPath}`, mask.data, part.classes.length, dataset.mode);
   const bad = badMaskValue(mask.data, part.classes.length);
   if (bad !== null) {
     fail(

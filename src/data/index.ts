@@ -3,8 +3,15 @@ export { parseNpy, readNpy, writeNpy, encodeNpy, toNdArray } from './npy.js';
 export type { NpyArray, NpyData, NpyDtype } from './npy.js';
 export { openDataset, loadItem, loadMask, annotatedOf, badMaskValue } from './dataset.js';
 export type { Dataset, DatasetItem, DatasetPart, LoadedItem, OpenDatasetOptions } from './dataset.js';
-export { VOC_CLASS_NAMES, parseClasses } from './classes.js';
-export type { DatasetClass } from './classes.js';
+export {
+  VOC_CLASS_NAMES,
+  MAX_MULTILABEL_CLASSES,
+  parseClasses,
+  classesMode,
+  classesJson,
+} from './classes.js';
+export type { DatasetClass, DatasetMode } from './classes.js';
+export { maskFromPng, encodeBitmask, bitmaskToTargets } from './mask-bits.js';
 export { detectLayout, splitNames, findItems } from './layout.js';
 export type { DatasetLayout, FoundItem, ProblemSink } from './layout.js';
 export { mergeClasses } from './union.js';

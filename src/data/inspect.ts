@@ -107,7 +107,8 @@ export async function inspectDataset(dirs: readonly string[], split?: string): P
         good.push(i);
         for (let p = 0; p < mask.length; p++) {
           if (mask[p] === 255) ignored++;
-          else classPixels[mask[p]]++;
+          else if (ds.mode === 'multiclass') classPixels[mask[p]]++;
+          else for (let k = 0; k < c; k++) classPixels[k] += (mask[p] >> k) & 1; // bitmask: overlaps count twice
         }
         total += mask.length;
       }),

@@ -1,4 +1,5 @@
 import type { NdArray } from '../core/ndarray.js';
+import type { DatasetMode } from './classes.js';
 import { loadItem, type Dataset, type LoadedItem } from './dataset.js';
 
 /**
@@ -11,6 +12,8 @@ export interface ItemSource {
   readonly n: number;
   readonly channels: 1 | 3;
   readonly classNames: readonly string[];
+  /** What the masks hold (see `DatasetMode`); undefined = `multiclass`. */
+  readonly mode?: DatasetMode;
   /** `[H, W]` of item `i`. */
   size(i: number): readonly [number, number];
   /** Image `[H*W*ch]` in [0, 1], mask `[H*W]` (255 = ignore), annotated classes `[C]` 0/1. */
@@ -26,8 +29,12 @@ export interface ArraySplit {
   readonly annotated: NdArray;
 }
 
-/** An {@link ItemSource} over in-memory arrays (a synthetic split). */
-export function arraySource(split: ArraySplit, classNames: readonly string[]): ItemSource {
+/** An {@link ItemSource} over in-memory arrays (a synthetic split); labels are bitmasks unless `mode` is multiclass. */
+export function arraySource(
+  split: ArraySplit,
+  classNames: readonly string[],
+  mode: DatasetMode = 'multiclass',
+): ItemSource {
   const [n, h, w, ch] = split.images.shape;
   const c = classNames.length;
   const p = h * w;
@@ -35,6 +42,7 @@ export function arraySource(split: ArraySplit, classNames: readonly string[]): I
     n,
     channels: ch as 1 | 3,
     classNames,
+    mode,
     size: () => [h, w],
     name: (i) => String(i),
     item: async (i) => ({
@@ -53,6 +61,7 @@ export function datasetSource(dataset: Dataset, channels: 1 | 3 = dataset.channe
     n: dataset.items.length,
     channels,
     classNames: dataset.classes.map((k) => k.name),
+    mode: dataset.mode,
     size: (i) => [dataset.items[i].height, dataset.items[i].width],
     name: (i) => dataset.items[i].name,
     item: (i) => loadItem(dataset, dataset.items[i], channels),

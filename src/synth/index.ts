@@ -22,4 +22,5 @@ export {
 export { simulateLogits, simulatePredictions, type SimulateOptions } from './predictions.js';
 export { synthScenes, SCENE_CLASSES, type SceneOptions, type Scenes } from './scenes.js';
 export { synthMultilabelScenes, type MultilabelSceneOptions, type MultilabelScenes } from './multilabel.js';
+export { multilabelSplit, type MultilabelSplit } from './multilabel-splits.js';
 export { synthSplits, type SyntheticSplit, type SynthSplitOptions } from './splits.js';

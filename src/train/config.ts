@@ -14,8 +14,13 @@ export interface ModelConfig {
   readonly batchNorm: boolean;
   readonly dropout: number;
   readonly decoder: 'upsample' | 'transpose';
-  /** `'logits'` when the loss options say `fromLogits: true`, else `'softmax'`. */
-  readonly output: 'softmax' | 'logits';
+  /**
+   * `'logits'` when the loss options say `fromLogits: true`, else `'softmax'` (multiclass) or
+   * `'sigmoid'` (binary, multi-label).
+   */
+  readonly output: 'softmax' | 'sigmoid' | 'logits';
+  /** Binary or multi-label data (sigmoid channels, no background); absent = multiclass. */
+  readonly mode?: 'binary' | 'multilabel';
 }
 
 /** Scenes generated in memory by `synthSplits` (the same data `segloss synth` writes). */

@@ -4,6 +4,7 @@ import { MetricAccumulator } from '../metrics/accumulator.js';
 import { perClassScore, precisionOf, recallOf } from '../metrics/scores.js';
 import type { ItemSource } from '../data/item-source.js';
 import { normalizeImage } from '../data/transforms.js';
+import { evaluateMultilabel } from './evaluate-multilabel.js';
 import { predictLabels } from './model-io.js';
 import { predictImage, type PredictImageOptions } from './predict-image.js';
 
@@ -30,7 +31,10 @@ export interface EvaluationResult {
   readonly meanIoU: number | null;
   readonly meanDice: number | null;
   readonly perClass: readonly ClassScores[];
-  /** `C x C`, rows = truth, columns = prediction, pixels summed over the dataset (ignore label skipped). */
+  /**
+   * `C x C`, rows = truth, columns = prediction, pixels summed over the dataset (ignore label skipped);
+   * binary and multi-label: `2C` rows, `[tn, fp]` and `[fn, tp]` of each class.
+   */
   readonly confusionMatrix: readonly (readonly number[])[];
 }
 
@@ -39,7 +43,7 @@ const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /** Options of {@link evaluateModel}: how whole images are tiled (see `predictImage`). */
 export interface EvaluateOptions extends PredictImageOptions {
   /** What the model outputs (default 'softmax'; the arg-max is the same either way). */
-  readonly output?: 'softmax' | 'logits';
+  readonly output?: 'softmax' | 'sigmoid' | 'logits';
 }
 
 /**
@@ -47,13 +51,18 @@ export interface EvaluateOptions extends PredictImageOptions {
  * run in batches of `batchSize`, others tiled by `predictImage`) with segloss' metrics: confusion statistics per image
  * (`MetricAccumulator`), then IoU, Dice, precision and recall per class over the whole set, their
  * macro means, pixel accuracy, the confusion matrix and the false-positive rates on images where a
- * class is absent from the truth (`absentClassFalsePositiveRate`).
+ * class is absent from the truth (`absentClassFalsePositiveRate`). With `options.mode` (binary,
+ * multi-label) the scores are per sigmoid channel at `options.threshold` (see `evaluateMultilabel`).
  */
 export async function evaluateModel(
   model: tf.LayersModel,
   source: ItemSource,
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
+  if (options.mode !== undefined) {
+    const output = options.output === 'logits' ? 'logits' : 'sigmoid';
+    return evaluateMultilabel(model, source, output, { ...options, mode: options.mode });
+  }
   const c = source.classNames.length;
   const batchSize = options.batchSize ?? 8;
   const acc = new MetricAccumulator(c);

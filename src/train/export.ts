@@ -14,7 +14,9 @@ export interface ExportMetadata {
   readonly colors: readonly (readonly number[])[];
   /** `[H, W, C]`: the model's input, the window of tiled inference. */
   readonly inputShape: readonly [number, number, number];
-  readonly output: 'softmax' | 'logits';
+  readonly output: 'softmax' | 'sigmoid' | 'logits';
+  /** Binary or multi-label model (sigmoid channels, bitmask masks); absent = multiclass. */
+  readonly mode?: 'binary' | 'multilabel';
   readonly normalize: Normalization | null;
   /** Checkpoint step exported. */
   readonly step: number;

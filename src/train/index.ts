@@ -12,6 +12,8 @@ export type { OpenedSplit } from './source.js';
 export { predictImage, windowStarts, windowWeights } from './predict-image.js';
 export type { PredictImageOptions, ImagePrediction } from './predict-image.js';
 export { evaluateModel } from './evaluate.js';
+export { evaluateMultilabel } from './evaluate-multilabel.js';
+export { lossForMode, MODE_DEFAULT_LOSS } from './mode.js';
 export type { EvaluationResult, ClassScores, EvaluateOptions } from './evaluate.js';
 export {
   modelOf,

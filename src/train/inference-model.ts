@@ -11,7 +11,9 @@ export interface InferenceModel {
   readonly classNames: readonly string[];
   readonly colors?: readonly (readonly number[])[];
   readonly inputShape: readonly [number, number, number];
-  readonly output: 'softmax' | 'logits';
+  readonly output: 'softmax' | 'sigmoid' | 'logits';
+  /** Binary or multi-label model (sigmoid channels); absent = multiclass. */
+  readonly mode?: 'binary' | 'multilabel';
   readonly normalize: Normalization | null;
   /** Training step of the weights. */
   readonly step: number;
@@ -37,6 +39,7 @@ export async function loadInferenceModel(
       colors: m.colors,
       inputShape: m.inputShape,
       output: m.output,
+      ...(m.mode ? { mode: m.mode } : {}),
       normalize: m.normalize,
       step: m.step,
       source: 'export',
@@ -48,6 +51,7 @@ export async function loadInferenceModel(
     classNames: run.config.classNames,
     inputShape: run.config.model.inputShape,
     output: run.config.model.output,
+    ...(run.config.model.mode ? { mode: run.config.model.mode } : {}),
     normalize: run.config.normalize ?? null,
     step: run.checkpoint.meta.step,
     source: 'run',

@@ -129,8 +129,10 @@ export function predictLabels(
 
 /** How a run's model is applied to whole images: its output kind and normalisation (see `predictImage`). */
 export function predictOptionsOf(config: RunConfig): {
-  output: 'softmax' | 'logits';
+  output: 'softmax' | 'sigmoid' | 'logits';
   normalize: RunConfig['normalize'];
+  mode?: 'binary' | 'multilabel';
 } {
-  return { output: config.model.output, normalize: config.normalize ?? null };
+  const mode = config.model.mode;
+  return { output: config.model.output, normalize: config.normalize ?? null, ...(mode ? { mode } : {}) };
 }

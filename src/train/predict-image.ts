@@ -13,9 +13,16 @@ export interface PredictImageOptions {
   readonly normalize?: Normalization | null;
   /** Windows per forward pass (default 8). */
   readonly batchSize?: number;
+  /** Binary or multi-label model: sigmoid channels, `labels` a bitmask at `threshold`. Absent = multiclass. */
+  readonly mode?: 'binary' | 'multilabel';
+  /** Probability at or above which a sigmoid channel is predicted (default 0.5). */
+  readonly threshold?: number;
 }
 
-/** Class probabilities `[H*W*C]` and the arg-max class map `[H*W]` of one image. */
+/**
+ * Class probabilities `[H*W*C]` and the class map `[H*W]` of one image: the arg-max (multiclass), or
+ * the bitmask `sum_c [p_c >= threshold] 2^c` (binary, multi-label).
+ */
 export interface ImagePrediction {
   readonly height: number;
   readonly width: number;
@@ -94,7 +101,7 @@ export function windowWeights(
 export function predictImage(
   model: tf.LayersModel,
   image: { readonly data: Float32Array; readonly height: number; readonly width: number },
-  output: 'softmax' | 'logits',
+  output: 'softmax' | 'sigmoid' | 'logits',
   options: PredictImageOptions = {},
 ): ImagePrediction {
   const where = 'predictImage';
@@ -135,7 +142,8 @@ export function predictImage(
     });
     const probs = tf.tidy(() => {
       const out = model.predict(tf.tensor4d(x, [part.length, wh, ww, ch])) as tf.Tensor;
-      return output === 'logits' ? tf.softmax(out) : out;
+      if (output !== 'logits') return out;
+      return options.mode === undefined ? tf.softmax(out) : tf.sigmoid(out);
     });
     const p = probs.dataSync() as Float32Array;
     probs.dispose();
@@ -153,16 +161,19 @@ export function predictImage(
   }
   const probs = new Float32Array(h * w * c);
   const labels = new Uint8Array(h * w);
+  const threshold = options.threshold ?? 0.5;
   for (let y = 0; y < h; y++) {
     for (let q = 0; q < w; q++) {
       const src = y * pw + q;
       const dst = y * w + q;
       let best = 0;
+      let bits = 0;
       for (let j = 0; j < c; j++) {
         const v = (probs[dst * c + j] = sum[src * c + j] / norm[src]);
         if (v > probs[dst * c + best]) best = j;
+        if (v >= threshold) bits |= 1 << j;
       }
-      labels[dst] = best;
+      labels[dst] = options.mode === undefined ? best : bits;
     }
   }
   return { height: h, width: w, numClasses: c, probs, labels };

@@ -7,6 +7,8 @@ import type { LabelPlan } from './label-plan.js';
 import type { LrSchedule } from './schedule.js';
 import { runOptionValue, type RunInput, type RunOptionName } from './run-options.js';
 import { datasetDataConfig } from './source.js';
+import { lossForMode } from './mode.js';
+import type { DatasetMode } from '../data/classes.js';
 
 /** Parses `lo,hi` of `--scale`. */
 function scaleOf(where: string, v: unknown): [number, number] | null {
@@ -47,9 +49,8 @@ function normalizeOf(where: string, v: unknown, ch: number): RunConfig['normaliz
 export function runConfigFrom(input: RunInput, base?: RunConfig, where = 'train'): RunConfig {
   const v = (name: RunOptionName) => runOptionValue(where, input, name, base);
   const num = (name: RunOptionName) => v(name) as number;
-  const lossName = v('loss') as string | null;
-  if (lossName === null) fail(where, '--loss is required (see `segloss losses`)');
-  const options = (v('options') ?? {}) as Record<string, unknown>;
+  const givenLoss = v('loss') as string | null;
+  const givenOptions = (v('options') ?? {}) as Record<string, unknown>;
   const seed = num('seed');
   const dataFlag = input.data === undefined ? undefined : String(input.data);
   if (dataFlag === undefined && base === undefined)
@@ -79,6 +80,7 @@ export function runConfigFrom(input: RunInput, base?: RunConfig, where = 'train'
   let shape: [number, number, number];
   let classNames: string[];
   let n: number;
+  let mode: DatasetMode = 'multiclass';
   if (data.kind === 'synthetic') {
     shape = crop === null ? [data.size, data.size, 1] : [crop, crop, 1];
     classNames = SCENE_CLASSES.slice(0, data.numClasses);
@@ -97,6 +99,14 @@ export function runConfigFrom(input: RunInput, base?: RunConfig, where = 'train'
     shape = crop === null ? [ds.items[0].height, ds.items[0].width, ds.channels] : [crop, crop, ds.channels];
     classNames = ds.classes.map((c) => c.name);
     n = ds.items.length;
+    mode = ds.mode;
+  }
+  const { name: lossName, options, output } = lossForMode(where, givenLoss, givenOptions, mode);
+  if (mode !== 'multiclass') {
+    const flag = (['drop-mode', 'images', 'ignore-incomplete-background'] as const).find(
+      (k) => input[k] !== undefined,
+    );
+    if (flag) fail(where, `--${flag} relabels multiclass masks; the data is ${mode} (expected no --${flag})`);
   }
   const batchSize = num('batch');
   if (input.steps !== undefined && input.epochs !== undefined)
@@ -137,7 +147,8 @@ export function runConfigFrom(input: RunInput, base?: RunConfig, where = 'train'
       batchNorm: v('batch-norm') as boolean,
       dropout: num('dropout'),
       decoder: v('decoder') as 'upsample' | 'transpose',
-      output: options.fromLogits === true ? 'logits' : 'softmax',
+      output,
+      ...(mode === 'multiclass' ? {} : { mode }),
     },
     loss: { name: lossName, options },
     data,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
-import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { binaryCrossEntropySpec, positiveWeights, type BinaryCrossEntropyOptions } from './spec.js';
 
 const where = binaryCrossEntropySpec.name;
@@ -56,17 +56,11 @@ export function binaryCrossEntropy(
 }
 
 /**
- * The denominator of `binaryCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
- * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ * `binaryCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
  *
- * @example
- * ```ts
- * binaryCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
- * ```
+ * @example `binaryCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
  */
-export function binaryCrossEntropyDenominator(
-  yTrue: tf.Tensor,
-  options?: Partial<BinaryCrossEntropyOptions>,
-): number {
-  return pixelLossDenominator(binaryCrossEntropySpec, yTrue, options, binaryCrossEntropyBody);
-}
+export const binaryCrossEntropyDenominator = pixelLossDenominatorOf(
+  binaryCrossEntropySpec,
+  binaryCrossEntropyBody,
+);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
@@ -44,14 +44,8 @@ export function crossEntropy(
 }
 
 /**
- * The denominator of `crossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
- * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ * `crossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
  *
- * @example
- * ```ts
- * crossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
- * ```
+ * @example `crossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
  */
-export function crossEntropyDenominator(yTrue: tf.Tensor, options?: Partial<CrossEntropyOptions>): number {
-  return pixelLossDenominator(crossEntropySpec, yTrue, options, crossEntropyBody);
-}
+export const crossEntropyDenominator = pixelLossDenominatorOf(crossEntropySpec, crossEntropyBody);

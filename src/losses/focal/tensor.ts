@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { setBackgroundTensor } from '../shared/background.js';
-import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { focalMode, focalSpec, type FocalOptions } from './spec.js';
 
 /** Per-element focal loss `[N, P, C]` (before alpha, class weights and channel masking). */
@@ -76,14 +76,8 @@ export function focal(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<Foca
 }
 
 /**
- * The denominator of `focal`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
- * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ * `focal`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
  *
- * @example
- * ```ts
- * focalDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
- * ```
+ * @example `focalDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
  */
-export function focalDenominator(yTrue: tf.Tensor, options?: Partial<FocalOptions>): number {
-  return pixelLossDenominator(focalSpec, yTrue, options, focalBody);
-}
+export const focalDenominator = pixelLossDenominatorOf(focalSpec, focalBody);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
@@ -97,17 +97,11 @@ export function marginalCrossEntropy(
 }
 
 /**
- * The denominator of `marginalCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
- * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ * `marginalCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
  *
- * @example
- * ```ts
- * marginalCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
- * ```
+ * @example `marginalCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
  */
-export function marginalCrossEntropyDenominator(
-  yTrue: tf.Tensor,
-  options?: Partial<MarginalCrossEntropyOptions>,
-): number {
-  return pixelLossDenominator(marginalCrossEntropySpec, yTrue, options, marginalCrossEntropyBody);
-}
+export const marginalCrossEntropyDenominator = pixelLossDenominatorOf(
+  marginalCrossEntropySpec,
+  marginalCrossEntropyBody,
+);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossDenominator, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
 
@@ -43,17 +43,11 @@ export function missingAwareCrossEntropy(
 }
 
 /**
- * The denominator of `missingAwareCrossEntropy`'s `'mean'` on `yTrue` (see {@link pixelLossDenominator}): `mean = sum / D`
- * with `sum` the loss under `reduction: 'sum'`; a data-parallel step adds the shards' `sum` and `D`.
+ * `missingAwareCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
  *
- * @example
- * ```ts
- * missingAwareCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]])); // 2 (two valid pixels)
- * ```
+ * @example `missingAwareCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
  */
-export function missingAwareCrossEntropyDenominator(
-  yTrue: tf.Tensor,
-  options?: Partial<MissingAwareOptions>,
-): number {
-  return pixelLossDenominator(missingAwareSpec, yTrue, options, missingAwareCrossEntropyBody);
-}
+export const missingAwareCrossEntropyDenominator = pixelLossDenominatorOf(
+  missingAwareSpec,
+  missingAwareCrossEntropyBody,
+);

@@ -141,3 +141,19 @@ export function pixelLossDenominator<O extends PixelLossOptions>(
     return tf.sum(valid === undefined ? denom : tf.mul(denom, valid)).dataSync()[0];
   });
 }
+
+/**
+ * {@link pixelLossDenominator} of one loss, as the function a loss folder exports (`meanDenominator`
+ * in its index and the registry): `(yTrue, options) => D`.
+ *
+ * @example
+ * ```ts
+ * export const crossEntropyDenominator = pixelLossDenominatorOf(crossEntropySpec, crossEntropyBody);
+ * ```
+ */
+export function pixelLossDenominatorOf<O extends PixelLossOptions>(
+  spec: LossSpec<O>,
+  body: PixelTensorBody<O>,
+): (yTrue: tf.Tensor, options?: Partial<O>) => number {
+  return (yTrue, options) => pixelLossDenominator(spec, yTrue, options, body);
+}

@@ -27,7 +27,10 @@ export interface BatchTargets {
  * tf.dispose([value, ...t.tensors]);
  * ```
  */
-export function batchTargets(config: RunConfig, batch: TrainBatch): BatchTargets {
+export function batchTargets(
+  config: RunConfig,
+  batch: Pick<TrainBatch, 'y' | 'annotated' | 'ignore'>,
+): BatchTargets {
   const loss = getLoss(config.loss.name);
   const y = tf.tensor(batch.y.data, [...batch.y.shape]);
   const options: Record<string, unknown> = { ...config.loss.options };

@@ -78,7 +78,6 @@ function writeResults(g: tf.NamedTensorMap): void {
 function lossStep(start: number, count: number, hasIgnore: boolean): void {
   const px = h * w;
   const shard = {
-    x: { data: xs.subarray(start * px * ch, (start + count) * px * ch), shape: [count, h, w, ch] },
     y: {
       data: ys.subarray(start * px * classes, (start + count) * px * classes),
       shape: [count, h, w, classes],
@@ -90,10 +89,9 @@ function lossStep(start: number, count: number, hasIgnore: boolean): void {
     ignore: hasIgnore
       ? { data: ignores.subarray(start * px, (start + count) * px), shape: [count, h, w] }
       : null,
-    labels: new Uint8Array(0),
   };
   const t = batchTargets(init.config, shard);
-  const x = tf.tensor4d(shard.x.data, [count, h, w, ch]);
+  const x = tf.tensor4d(xs.subarray(start * px * ch, (start + count) * px * ch), [count, h, w, ch]);
   const sumOptions = { ...t.options, reduction: 'sum' };
   const { value, grads: g } = tf.variableGrads(
     () => t.loss.tensor(t.y, model.apply(x, { training: true }) as tf.Tensor, sumOptions) as tf.Scalar,

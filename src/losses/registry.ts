@@ -3,6 +3,7 @@ import { fail } from '../core/errors.js';
 import type { NdArray } from '../core/ndarray.js';
 import { resolveOptions } from '../core/validate.js';
 import type { LossSpec } from './shared/spec.js';
+import type { MeanParts } from './shared/pixel-loss.js';
 import * as crossentropy from './crossentropy/index.js';
 import * as missingAware from './missing-aware/index.js';
 import * as marginalCrossEntropy from './marginal-crossentropy/index.js';
@@ -41,12 +42,13 @@ export interface LossEntry {
   /** Differentiable tfjs implementation. */
   tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: LossOptions): tf.Tensor;
   /**
-   * Per-pixel losses only: the denominator `D` of the `'mean'` reduction on `yTrue`, which does not
-   * depend on the prediction, so that `mean = sum / D` (`sum` = the loss under `reduction: 'sum'`) and a
-   * loss over a batch split into shards is `sum_k sum_k / sum_k D_k` (the data-parallel step's path).
+   * Per-pixel losses only: the numerator and denominator of the `'mean'` reduction in one pass,
+   * `mean = sum / denominator` (`sum` = the loss under `reduction: 'sum'`; the denominator does not
+   * depend on the prediction), so that a loss over a batch split into shards is
+   * `sum_k sum_k / sum_k denominator_k` (the data-parallel step's path; see `pixelLossMeanParts`).
    * Absent for the region losses, whose pooled statistics do not split.
    */
-  readonly meanDenominator?: (yTrue: tf.Tensor, options?: LossOptions) => number;
+  readonly meanParts?: (yTrue: tf.Tensor, yPred: tf.Tensor, options?: LossOptions) => MeanParts;
 }
 
 /** A loss folder's exports. */
@@ -54,7 +56,7 @@ interface LossModule<O extends object> {
   readonly spec: LossSpec<O>;
   reference(yTrue: NdArray, yPred: NdArray, options?: Partial<O>): NdArray;
   tensor(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>): tf.Tensor;
-  meanDenominator?(yTrue: tf.Tensor, options?: Partial<O>): number;
+  meanParts?(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>): MeanParts;
 }
 
 function entry<O extends object>(module: LossModule<O>): LossEntry {
@@ -70,7 +72,7 @@ function entry<O extends object>(module: LossModule<O>): LossEntry {
     check: (options, classes) => spec.check(options as O, classes),
     reference: module.reference as LossEntry['reference'],
     tensor: module.tensor as LossEntry['tensor'],
-    meanDenominator: module.meanDenominator as LossEntry['meanDenominator'],
+    meanParts: module.meanParts as LossEntry['meanParts'],
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
-import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossMeanPartsOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { binaryCrossEntropySpec, positiveWeights, type BinaryCrossEntropyOptions } from './spec.js';
 
 const where = binaryCrossEntropySpec.name;
@@ -56,11 +56,12 @@ export function binaryCrossEntropy(
 }
 
 /**
- * `binaryCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
+ * `binaryCrossEntropy`'s `'mean'` as its two parts `{ sum, denominator }` in one pass (see
+ * {@link pixelLossMeanPartsOf}): `mean = sum / denominator`.
  *
- * @example `binaryCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
+ * @example `binaryCrossEntropyMeanParts(tf.tensor3d([[[0, 1], [1, 0]]]), yPred).denominator` is 2 (two valid pixels).
  */
-export const binaryCrossEntropyDenominator = pixelLossDenominatorOf(
+export const binaryCrossEntropyMeanParts = pixelLossMeanPartsOf(
   binaryCrossEntropySpec,
   binaryCrossEntropyBody,
 );

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossMeanPartsOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { crossEntropySpec, type CrossEntropyOptions } from './spec.js';
 
@@ -44,8 +44,9 @@ export function crossEntropy(
 }
 
 /**
- * `crossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
+ * `crossEntropy`'s `'mean'` as its two parts `{ sum, denominator }` in one pass (see
+ * {@link pixelLossMeanPartsOf}): `mean = sum / denominator`.
  *
- * @example `crossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
+ * @example `crossEntropyMeanParts(tf.tensor3d([[[0, 1], [1, 0]]]), yPred).denominator` is 2 (two valid pixels).
  */
-export const crossEntropyDenominator = pixelLossDenominatorOf(crossEntropySpec, crossEntropyBody);
+export const crossEntropyMeanParts = pixelLossMeanPartsOf(crossEntropySpec, crossEntropyBody);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { setBackgroundTensor } from '../shared/background.js';
-import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossMeanPartsOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { focalMode, focalSpec, type FocalOptions } from './spec.js';
 
 /** Per-element focal loss `[N, P, C]` (before alpha, class weights and channel masking). */
@@ -76,8 +76,9 @@ export function focal(yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<Foca
 }
 
 /**
- * `focal`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
+ * `focal`'s `'mean'` as its two parts `{ sum, denominator }` in one pass (see
+ * {@link pixelLossMeanPartsOf}): `mean = sum / denominator`.
  *
- * @example `focalDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
+ * @example `focalMeanParts(tf.tensor3d([[[0, 1], [1, 0]]]), yPred).denominator` is 2 (two valid pixels).
  */
-export const focalDenominator = pixelLossDenominatorOf(focalSpec, focalBody);
+export const focalMeanParts = pixelLossMeanPartsOf(focalSpec, focalBody);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossMeanPartsOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { checkBinaryMask, marginalCrossEntropySpec, type MarginalCrossEntropyOptions } from './spec.js';
 
@@ -97,11 +97,12 @@ export function marginalCrossEntropy(
 }
 
 /**
- * `marginalCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
+ * `marginalCrossEntropy`'s `'mean'` as its two parts `{ sum, denominator }` in one pass (see
+ * {@link pixelLossMeanPartsOf}): `mean = sum / denominator`.
  *
- * @example `marginalCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
+ * @example `marginalCrossEntropyMeanParts(tf.tensor3d([[[0, 1], [1, 0]]]), yPred).denominator` is 2 (two valid pixels).
  */
-export const marginalCrossEntropyDenominator = pixelLossDenominatorOf(
+export const marginalCrossEntropyMeanParts = pixelLossMeanPartsOf(
   marginalCrossEntropySpec,
   marginalCrossEntropyBody,
 );

@@ -3,5 +3,5 @@ export { missingAwareSpec as spec } from './spec.js';
 export { missingAwareCrossEntropyReference as reference } from './reference.js';
 export {
   missingAwareCrossEntropy as tensor,
-  missingAwareCrossEntropyDenominator as meanDenominator,
+  missingAwareCrossEntropyMeanParts as meanParts,
 } from './tensor.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { annotatedTensor } from '../shared/annotated.js';
 import { backgroundColumn } from '../shared/background.js';
-import { pixelLossDenominatorOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
+import { pixelLossMeanPartsOf, pixelLossTensor, type PixelTensorBody } from '../shared/pixel-loss.js';
 import { crossEntropyMapTensor } from '../shared/crossentropy-map-tensor.js';
 import { missingAwareSpec, type MissingAwareOptions } from './spec.js';
 
@@ -43,11 +43,12 @@ export function missingAwareCrossEntropy(
 }
 
 /**
- * `missingAwareCrossEntropy`'s `'mean'` denominator on `yTrue` (see {@link pixelLossDenominatorOf}).
+ * `missingAwareCrossEntropy`'s `'mean'` as its two parts `{ sum, denominator }` in one pass (see
+ * {@link pixelLossMeanPartsOf}): `mean = sum / denominator`.
  *
- * @example `missingAwareCrossEntropyDenominator(tf.tensor3d([[[0, 1], [1, 0]]]))` is 2 (two valid pixels).
+ * @example `missingAwareCrossEntropyMeanParts(tf.tensor3d([[[0, 1], [1, 0]]]), yPred).denominator` is 2 (two valid pixels).
  */
-export const missingAwareCrossEntropyDenominator = pixelLossDenominatorOf(
+export const missingAwareCrossEntropyMeanParts = pixelLossMeanPartsOf(
   missingAwareSpec,
   missingAwareCrossEntropyBody,
 );

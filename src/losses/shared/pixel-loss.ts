@@ -81,6 +81,24 @@ export interface PixelTensorResult {
 /** The body of a per-pixel tensor loss (see {@link pixelLossTensor}). */
 export type PixelTensorBody<O> = (inputs: PixelTensorInputs<O>) => PixelTensorResult;
 
+/** A per-pixel loss' masked map `v_i ℓ_i` and the weights its mean divides by (inside a tidy). */
+function pixelLossMaps<O extends PixelLossOptions>(
+  spec: LossSpec<O>,
+  opts: O,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  body: PixelTensorBody<O>,
+): { layout: PairLayout; map: tf.Tensor; weights: tf.Tensor | undefined } {
+  const { layout, y3, p3, valid } = prepareTensor(spec.name, yTrue, yPred, opts, spec.minClasses);
+  spec.check(opts, layout.c);
+  let { map, denom } = body({ opts, layout, y3, p3 });
+  if (valid !== undefined) {
+    map = tf.mul(map, valid);
+    if (denom !== undefined) denom = tf.mul(denom, valid);
+  }
+  return { layout, map, weights: denom ?? valid };
+}
+
 /**
  * The tensor twin of {@link pixelLossReference}: the same prologue (checks with one small download
  * per input), `body` inside `tf.tidy`, then the ignore mask (a multiply, so ignored pixels get exactly
@@ -96,64 +114,63 @@ export function pixelLossTensor<O extends PixelLossOptions>(
   const where = spec.name;
   const opts = resolveOptions(where, options, spec.defaults);
   return tf.tidy(() => {
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, yPred, opts, spec.minClasses);
-    spec.check(opts, layout.c);
-    let { map, denom } = body({ opts, layout, y3, p3 });
-    if (valid !== undefined) {
-      map = tf.mul(map, valid);
-      if (denom !== undefined) denom = tf.mul(denom, valid);
-    }
-    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, denom ?? valid);
+    const { layout, map, weights } = pixelLossMaps(spec, opts, yTrue, yPred, body);
+    return reduceTensor(where, tf.reshape(map, [...layout.mapShape]), opts.reduction, weights);
   });
 }
 
+/** The two parts of a per-pixel loss' mean (see {@link pixelLossMeanParts}). */
+export interface MeanParts {
+  /** `S = sum_i v_i ℓ_i`: the loss under `reduction: 'sum'` (differentiable in the prediction). */
+  readonly sum: tf.Scalar;
+  /** `D = sum_i v_i d_i`: what `'mean'` divides by; a constant of the targets and options. */
+  readonly denominator: tf.Scalar;
+}
+
 /**
- * The denominator of a per-pixel loss' `'mean'` reduction on `yTrue`: `D = sum_i v_i d_i` (`d_i = 1`
- * when the body gives no weights, `v_i = 1 - ignoreMask_i`), so that `mean = sum / D` with `sum` the
- * loss under `reduction: 'sum'` (0 when `D = 0`). The weights do not depend on the prediction (the
- * contract of {@link PixelTensorResult}), so the body runs on a constant probe prediction (`1/C`, or
- * 0.5 for one channel). A data-parallel step uses it to split the mean exactly over shards of a batch:
- * `sum_k sum_k' / sum_k D_k`, whatever the shards' sizes and valid pixels.
+ * The numerator and denominator of a per-pixel loss' `'mean'` in one pass, so that `mean = S / D`
+ * (0 when `D = 0`) with `S` the loss under `reduction: 'sum'` and `D = sum_i v_i d_i` (`d_i = 1` when
+ * the body gives no weights, `v_i = 1 - ignoreMask_i`). `D` does not depend on the prediction (the
+ * contract of {@link PixelTensorResult}), so a batch split into shards k has
+ * `mean = sum_k S_k / sum_k D_k` whatever the shards' sizes and valid pixels: the data-parallel step
+ * computes `S_k`, its gradient and `D_k` in worker k. The `reduction` option is not used.
  *
- * Shapes: `yTrue` `[N, H, W, C]` or `[N, P, C]`; the options' masks as for the loss.
+ * Shapes: as for the loss; both results are scalars.
  *
  * @example
  * ```ts
- * // two pixels, one ignored: D = 1
- * pixelLossDenominator(crossEntropySpec, tf.tensor3d([[[0, 1], [1, 0]]]), { ignoreMask: tf.tensor2d([[0, 1]]) }, body);
+ * // two pixels, one ignored: S = -log 0.8, D = 1
+ * pixelLossMeanParts(crossEntropySpec, tf.tensor3d([[[0, 1], [1, 0]]]), tf.tensor3d([[[0.2, 0.8], [0.5, 0.5]]]),
+ *   { ignoreMask: tf.tensor2d([[0, 1]]) }, crossEntropyBody);
  * ```
  */
-export function pixelLossDenominator<O extends PixelLossOptions>(
+export function pixelLossMeanParts<O extends PixelLossOptions>(
   spec: LossSpec<O>,
   yTrue: tf.Tensor,
+  yPred: tf.Tensor,
   options: Partial<O> | undefined,
   body: PixelTensorBody<O>,
-): number {
-  const where = spec.name;
-  const opts = resolveOptions(where, options, spec.defaults);
+): MeanParts {
+  const opts = resolveOptions(spec.name, options, spec.defaults);
   return tf.tidy(() => {
-    const c = yTrue.shape[yTrue.rank - 1] as number;
-    const probe = tf.fill(yTrue.shape, c === 1 ? 0.5 : 1 / c);
-    const { layout, y3, p3, valid } = prepareTensor(where, yTrue, probe, opts, spec.minClasses);
-    spec.check(opts, layout.c);
-    const { denom } = body({ opts, layout, y3, p3 });
-    if (denom === undefined) return valid === undefined ? layout.n * layout.p : tf.sum(valid).dataSync()[0];
-    return tf.sum(valid === undefined ? denom : tf.mul(denom, valid)).dataSync()[0];
+    const { layout, map, weights } = pixelLossMaps(spec, opts, yTrue, yPred, body);
+    const denominator = weights === undefined ? tf.scalar(layout.n * layout.p) : tf.sum(weights);
+    return { sum: tf.sum(map) as tf.Scalar, denominator: denominator as tf.Scalar };
   });
 }
 
 /**
- * {@link pixelLossDenominator} of one loss, as the function a loss folder exports (`meanDenominator`
- * in its index and the registry): `(yTrue, options) => D`.
+ * {@link pixelLossMeanParts} of one loss, as the function a loss folder exports (`meanParts` in its
+ * index and the registry): `(yTrue, yPred, options) => { sum, denominator }`.
  *
  * @example
  * ```ts
- * export const crossEntropyDenominator = pixelLossDenominatorOf(crossEntropySpec, crossEntropyBody);
+ * export const crossEntropyMeanParts = pixelLossMeanPartsOf(crossEntropySpec, crossEntropyBody);
  * ```
  */
-export function pixelLossDenominatorOf<O extends PixelLossOptions>(
+export function pixelLossMeanPartsOf<O extends PixelLossOptions>(
   spec: LossSpec<O>,
   body: PixelTensorBody<O>,
-): (yTrue: tf.Tensor, options?: Partial<O>) => number {
-  return (yTrue, options) => pixelLossDenominator(spec, yTrue, options, body);
+): (yTrue: tf.Tensor, yPred: tf.Tensor, options?: Partial<O>) => MeanParts {
+  return (yTrue, yPred, options) => pixelLossMeanParts(spec, yTrue, yPred, options, body);
 }

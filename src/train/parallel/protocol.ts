@@ -15,7 +15,7 @@
  * - `parts` (float64 `[workers, 2]`): worker k's loss sum and mean denominator on its shard.
  *
  * Two paths per step, chosen once per run:
- * - in-worker loss (per-pixel losses, which have `meanDenominator`): worker k computes the loss of its
+ * - in-worker loss (per-pixel losses, which have `meanParts`): worker k computes the loss of its
  *   shard with `reduction: 'sum'`, its gradient and `D_k`, in one message round trip; the coordinator
  *   divides the summed gradients and losses by `D = sum_k D_k` (1 for `'sum'`);
  * - loss on the coordinator (region losses, whose pooled statistics do not split): the workers publish

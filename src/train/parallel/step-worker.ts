@@ -3,7 +3,8 @@
  * kernels and its own replica of the run's model. Per step it reads the weights and its shard of the
  * batch from shared memory and then, on one of the two paths of protocol.ts:
  * - in-worker loss: computes `S_k = loss(y_k, model(x_k))` with `reduction: 'sum'`, its gradient
- *   `∂S_k/∂θ` and the shard's mean denominator `D_k`, and writes all three (one round trip);
+ *   `∂S_k/∂θ` and the shard's mean denominator `D_k` (one pass: the loss' `meanParts`), and writes all
+ *   three (one round trip);
  * - loss on the coordinator: runs the forward pass, publishes its outputs `pred_k`, blocks until the
  *   coordinator has written `dy_k = ∂L/∂pred_k` (the loss computed once, on the whole batch), and
  *   back-propagates `Σ pred_k · dy_k`, whose gradient with respect to the weights is the shard's share
@@ -72,8 +73,9 @@ function writeResults(g: tf.NamedTensorMap): void {
 }
 
 /**
- * The in-worker loss path: `S_k` (the loss with `reduction: 'sum'`) and its gradient, and `D_k`, from
- * the shard's targets in shared memory, through the same {@link batchTargets} as one thread.
+ * The in-worker loss path: `S_k` (the loss with `reduction: 'sum'`), its gradient and `D_k`, from one
+ * pass of the loss' `meanParts` on the shard's targets in shared memory (made through the same
+ * {@link batchTargets} as one thread).
  */
 function lossStep(start: number, count: number, hasIgnore: boolean): void {
   const px = h * w;
@@ -92,18 +94,20 @@ function lossStep(start: number, count: number, hasIgnore: boolean): void {
   };
   const t = batchTargets(init.config, shard);
   const x = tf.tensor4d(xs.subarray(start * px * ch, (start + count) * px * ch), [count, h, w, ch]);
-  const sumOptions = { ...t.options, reduction: 'sum' };
+  const meanParts = t.loss.meanParts as NonNullable<typeof t.loss.meanParts>;
+  let denominator: tf.Scalar | undefined;
   const { value, grads: g } = tf.variableGrads(
-    () => t.loss.tensor(t.y, model.apply(x, { training: true }) as tf.Tensor, sumOptions) as tf.Scalar,
+    () => {
+      const mean = meanParts(t.y, model.apply(x, { training: true }) as tf.Tensor, t.options);
+      denominator = tf.keep(mean.denominator);
+      return mean.sum;
+    },
     trainable.map((s) => s.variable.read() as tf.Variable),
   );
   writeResults(g);
   parts[2 * init.index] = value.dataSync()[0];
-  parts[2 * init.index + 1] = (t.loss.meanDenominator as NonNullable<typeof t.loss.meanDenominator>)(
-    t.y,
-    t.options,
-  );
-  tf.dispose([value, x, ...Object.values(g), ...t.tensors]);
+  parts[2 * init.index + 1] = (denominator as tf.Scalar).dataSync()[0];
+  tf.dispose([value, x, denominator as tf.Scalar, ...Object.values(g), ...t.tensors]);
 }
 
 /** The path with the loss on the coordinator: publish `pred_k`, wait for `dy_k`, back-propagate. */

@@ -4,7 +4,7 @@
  * the batch; the coordinator (the caller's thread, which owns the model, Adam and the checkpoints)
  * combines their gradients and applies one Adam update. Two paths (protocol.ts), chosen once per run:
  *
- * 1. In-worker loss, for the per-pixel losses (those with `meanDenominator`): the mean over the batch
+ * 1. In-worker loss, for the per-pixel losses (those with `meanParts`): the mean over the batch
  *    is `L = (Σ_i v_i d_i ℓ_i) / (Σ_i v_i d_i)` (valid pixels `v`, weights `d`: 1, or summed class
  *    weights, or kept channels over C), and its denominator does not depend on the prediction. So with
  *    `S_k` the loss of shard k under `reduction: 'sum'` and `D_k` its denominator,
@@ -82,7 +82,7 @@ export function shardBatch(batchSize: number, workers: number): { start: number;
 
 /**
  * Whether a run's steps take path 1 of the file header (the loss in the workers): the loss has a
- * `meanDenominator` and no option fixes a whole-batch tensor (an explicit `annotated` array of the
+ * `meanParts` and no option fixes a whole-batch tensor (an explicit `annotated` array of the
  * batch's images would not split by shard).
  *
  * @example `usesInWorkerLoss(config)` is true for `crossentropy`, false for `dice`.
@@ -90,7 +90,7 @@ export function shardBatch(batchSize: number, workers: number): { start: number;
 export function usesInWorkerLoss(config: RunConfig): boolean {
   const annotated = config.loss.options.annotated;
   const whole = annotated !== undefined && annotated !== null && typeof annotated !== 'string';
-  return getLoss(config.loss.name).meanDenominator !== undefined && !whole;
+  return getLoss(config.loss.name).meanParts !== undefined && !whole;
 }
 
 /**

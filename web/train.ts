@@ -22,6 +22,17 @@ let validation: Extract<FromWorker, { type: 'validation' }> | null = null;
 let ready: Extract<FromWorker, { type: 'ready' }> | null = null;
 
 const send = (m: ToWorker) => worker.postMessage(m);
+/** Steps whose losses and times the page keeps in data attributes (for tests and benchmarks). */
+const RECORDED_STEPS = 100;
+
+/**
+ * Workers per model when the URL does not say: one per core up to 4 and the batch size when the page
+ * is cross-origin isolated (SharedArrayBuffer), else 1.
+ */
+function defaultWorkers(batchSize: number): number {
+  if (!crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, batchSize, 4));
+}
 
 function lossPicker(): void {
   const box = byId('loss-picker');
@@ -53,11 +64,13 @@ function start(): void {
   const seed = Number(byId<HTMLInputElement>('seed').value);
   const missingRate = Number(byId<HTMLInputElement>('missing').value);
   const backend = byId<HTMLSelectElement>('backend').value as 'wasm' | 'webgl';
+  const workers = Number(byId<HTMLInputElement>('workers').value);
+  const { size, batchSize, baseFilters, batchNorm } = settings;
   setRunning(true);
   byId('status').textContent = 'training';
   send({
     type: 'start',
-    options: { losses: chosen, seed, missingRate },
+    options: { losses: chosen, seed, missingRate, size, batchSize, baseFilters, batchNorm, workers },
     backend,
     maxSteps: settings.maxSteps,
     validateEvery: VALIDATE_EVERY,
@@ -79,6 +92,10 @@ function clearRun(): void {
   ready = null;
   byId('step').textContent = '0';
   byId('loss').textContent = '-';
+  delete byId('loss').dataset.history;
+  delete byId('rate').dataset.stepMs;
+  for (const id of ['workers-used', 'step-workers']) byId(id).textContent = '-';
+  byId('workers-note').textContent = '';
   byId('results').replaceChildren();
   drawCurves();
 }
@@ -190,6 +207,9 @@ function onWorker(m: FromWorker): void {
     case 'ready':
       ready = m;
       byId('backend-used').textContent = m.backend;
+      byId('workers-used').textContent = String(m.workers);
+      byId('step-workers').textContent = String(m.stepWorkers);
+      byId('workers-note').textContent = m.note;
       return;
     case 'step':
       history.push(m.losses);
@@ -200,6 +220,12 @@ function onWorker(m: FromWorker): void {
       noteTensors(m.step, m.numTensors);
       if (m.step === 1) byId('loss').dataset.first = String(m.losses[0]);
       byId('rate').textContent = `${m.msPerStep.toFixed(0)} ms per step`;
+      byId('step-workers').textContent = String(m.stepWorkers);
+      if (history.length <= RECORDED_STEPS) {
+        byId('loss').dataset.history = JSON.stringify(history);
+        const times = byId('rate').dataset.stepMs;
+        byId('rate').dataset.stepMs = `${times === undefined ? '' : `${times},`}${m.stepMs.toFixed(2)}`;
+      }
       if (m.step % 5 === 0 || m.step < 5) drawCurves();
       return;
     case 'validation':
@@ -244,10 +270,13 @@ function main(): void {
   byId<HTMLInputElement>('seed').value = String(settings.seed);
   byId<HTMLInputElement>('missing').value = String(settings.missingRate);
   byId('missing-value').textContent = String(settings.missingRate);
+  const workers = byId<HTMLInputElement>('workers');
+  workers.max = String(settings.batchSize);
+  workers.value = String(settings.workers === 0 ? defaultWorkers(settings.batchSize) : settings.workers);
   byId<HTMLInputElement>('missing').addEventListener('input', () => {
     byId('missing-value').textContent = byId<HTMLInputElement>('missing').value;
   });
-  for (const id of ['seed', 'missing', 'backend']) byId(id).addEventListener('change', reset);
+  for (const id of ['seed', 'missing', 'backend', 'workers']) byId(id).addEventListener('change', reset);
   lossPicker();
   offerWebgl();
   worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });

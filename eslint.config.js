@@ -30,6 +30,8 @@ export default tseslint.config(
         URLSearchParams: 'readonly',
         MessageEvent: 'readonly',
         MouseEvent: 'readonly',
+        navigator: 'readonly',
+        crossOriginIsolated: 'readonly',
       },
     },
   },

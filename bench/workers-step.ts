@@ -8,6 +8,7 @@ import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
 import { inProcessExecutor } from '../src/train/loop.js';
 import { modelOf } from '../src/train/model-io.js';
 import { startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
+import { spawnStepThread } from '../src/train/parallel/spawn-thread.js';
 import type { TrainBatch } from '../src/data/batch.js';
 import type { StepExecutor } from '../src/train/step-executor.js';
 
@@ -94,7 +95,9 @@ export async function executorRunner(
   const adam = new Adam({ learningRate: config.learningRate });
   const parts = { model, adam, config };
   const executor: StepExecutor =
-    workers === 1 ? await inProcessExecutor(parts) : await startWorkerExecutor({ ...parts, workers });
+    workers === 1
+      ? await inProcessExecutor(parts)
+      : await startWorkerExecutor({ ...parts, workers, spawn: spawnStepThread });
   const data = randomBatch(size, batch);
   await executor.step(data, config.learningRate);
   const t = executor.timings;

@@ -1,6 +1,6 @@
 /**
- * Builds the browser lab: bundles `web/*.ts` (the pages and the training worker, which import the
- * library from `src/`) with esbuild into `dist/web/`, copies the pages' HTML and CSS, and copies
+ * Builds the browser lab: bundles `web/*.ts` (the pages, the training worker and its step workers,
+ * which import the library from `src/`) with esbuild into `dist/web/`, copies the pages' HTML and CSS, and copies
  * tfjs-backend-wasm's `.wasm` binaries into `dist/web/wasm/` (the pages pass that folder to
  * `setWasmPaths`). The folder is built beside the old one and swapped in at the end.
  *
@@ -22,6 +22,7 @@ export const ENTRY_POINTS: Record<string, string> = {
   post: join(WEB, 'post.ts'),
   train: join(WEB, 'train.ts'),
   'train-worker': join(WEB, 'train-worker.ts'),
+  'step-worker': join(WEB, 'step-worker.ts'),
   kernels: join(WEB, 'kernels.ts'),
 };
 
@@ -55,7 +56,8 @@ export async function buildWeb(): Promise<Record<string, number>> {
     if (f.endsWith('.html') || f.endsWith('.css')) copyFileSync(join(WEB, f), join(tmp, f));
   }
   for (const f of readdirSync(wasmDir())) {
-    // The threaded build is left out: the lab is not cross-origin isolated, so tfjs never loads it.
+    // The threaded build is left out: setupBackend keeps tfjs on its single-threaded build also in the
+    // cross-origin-isolated lab (segloss' heap kernels bind to unshared memory).
     if (f.endsWith('.wasm') && !f.includes('threaded'))
       copyFileSync(join(wasmDir(), f), join(tmp, 'wasm', f));
   }

@@ -24,6 +24,7 @@ import { Random } from '../src/synth/random.js';
 import { shardBatch, startWorkerExecutor, usesInWorkerLoss } from '../src/train/parallel/worker-executor.js';
 import type { TrainBatch } from '../src/data/batch.js';
 import type { InjectedFault } from '../src/train/parallel/protocol.js';
+import { spawnStepThread } from '../src/train/parallel/spawn-thread.js';
 
 /**
  * Largest |w2 − w1| over all weights allowed between a 2-worker and a 1-worker run. With batch norm
@@ -170,7 +171,13 @@ for (const [name, options, workers, ignore, inWorkers] of [
         for (const [k, u] of updates) got.set(k, Float32Array.from(u.grad));
       },
     } as unknown as Adam;
-    const executor = await startWorkerExecutor({ model, adam: recorder, config: c, workers });
+    const executor = await startWorkerExecutor({
+      model,
+      adam: recorder,
+      config: c,
+      workers,
+      spawn: spawnStepThread,
+    });
     const loss = await executor.step(batch, c.learningRate);
     await executor.close();
     const x = tf.tensor(batch.x.data, [...batch.x.shape]);
@@ -231,7 +238,7 @@ for (const kind of ['throw', 'exit'] as const) {
       train({
         config: config(),
         runDir: dir,
-        executor: (parts) => startWorkerExecutor({ ...parts, workers: 2, fault }),
+        executor: (parts) => startWorkerExecutor({ ...parts, workers: 2, fault, spawn: spawnStepThread }),
       }),
       message,
     );

@@ -1,5 +1,5 @@
 /** Messages between the train page and its worker (web/train-worker.ts). */
-import type { LabTrainOptions } from '../src/lab/train-session.js';
+import type { LabTrainOptions } from '../src/lab/train-settings.js';
 
 /** Page -> worker. */
 export type ToWorker =
@@ -23,8 +23,24 @@ export type FromWorker =
       valLabels: Uint8Array;
       size: number;
       valN: number;
+      /** Workers per model's step (1: in the train worker itself). */
+      workers: number;
+      /** Step workers up, over all models (0 with 1 worker per model). */
+      stepWorkers: number;
+      /** Why fewer workers than asked for train (empty when the request was met). */
+      note: string;
     }
-  | { type: 'step'; step: number; losses: number[]; numTensors: number; msPerStep: number }
+  | {
+      type: 'step';
+      step: number;
+      losses: number[];
+      numTensors: number;
+      /** Mean ms per step (validation included) over the last steps. */
+      msPerStep: number;
+      /** This step's ms (the training step of every model, nothing else). */
+      stepMs: number;
+      stepWorkers: number;
+    }
   | {
       type: 'validation';
       step: number;

@@ -5,6 +5,7 @@
  */
 import { overlayRgba, labelsRgba } from '../src/lab/images.js';
 import { parseTrainSettings, type TrainUrlSettings } from '../src/lab/settings.js';
+import { labDefaultWorkers } from '../src/lab/train-settings.js';
 import { listLosses } from '../src/losses/registry.js';
 import { byId, el, rgbaCanvas, showError } from './dom.js';
 import type { FromWorker, ToWorker } from './train-protocol.js';
@@ -22,6 +23,8 @@ let validation: Extract<FromWorker, { type: 'validation' }> | null = null;
 let ready: Extract<FromWorker, { type: 'ready' }> | null = null;
 
 const send = (m: ToWorker) => worker.postMessage(m);
+/** Steps whose losses and times the page keeps in data attributes (for tests and benchmarks). */
+const RECORDED_STEPS = 100;
 
 function lossPicker(): void {
   const box = byId('loss-picker');
@@ -53,11 +56,13 @@ function start(): void {
   const seed = Number(byId<HTMLInputElement>('seed').value);
   const missingRate = Number(byId<HTMLInputElement>('missing').value);
   const backend = byId<HTMLSelectElement>('backend').value as 'wasm' | 'webgl';
+  const workers = Number(byId<HTMLInputElement>('workers').value);
+  const { size, batchSize, baseFilters, batchNorm } = settings;
   setRunning(true);
   byId('status').textContent = 'training';
   send({
     type: 'start',
-    options: { losses: chosen, seed, missingRate },
+    options: { losses: chosen, seed, missingRate, size, batchSize, baseFilters, batchNorm, workers },
     backend,
     maxSteps: settings.maxSteps,
     validateEvery: VALIDATE_EVERY,
@@ -79,6 +84,10 @@ function clearRun(): void {
   ready = null;
   byId('step').textContent = '0';
   byId('loss').textContent = '-';
+  delete byId('loss').dataset.history;
+  delete byId('rate').dataset.stepMs;
+  for (const id of ['workers-used', 'step-workers']) byId(id).textContent = '-';
+  byId('workers-note').textContent = '';
   byId('results').replaceChildren();
   drawCurves();
 }
@@ -190,6 +199,9 @@ function onWorker(m: FromWorker): void {
     case 'ready':
       ready = m;
       byId('backend-used').textContent = m.backend;
+      byId('workers-used').textContent = String(m.workers);
+      byId('step-workers').textContent = String(m.stepWorkers);
+      byId('workers-note').textContent = m.note;
       return;
     case 'step':
       history.push(m.losses);
@@ -200,6 +212,12 @@ function onWorker(m: FromWorker): void {
       noteTensors(m.step, m.numTensors);
       if (m.step === 1) byId('loss').dataset.first = String(m.losses[0]);
       byId('rate').textContent = `${m.msPerStep.toFixed(0)} ms per step`;
+      byId('step-workers').textContent = String(m.stepWorkers);
+      if (history.length <= RECORDED_STEPS) {
+        byId('loss').dataset.history = JSON.stringify(history);
+        const times = byId('rate').dataset.stepMs;
+        byId('rate').dataset.stepMs = `${times === undefined ? '' : `${times},`}${m.stepMs.toFixed(2)}`;
+      }
       if (m.step % 5 === 0 || m.step < 5) drawCurves();
       return;
     case 'validation':
@@ -244,10 +262,14 @@ function main(): void {
   byId<HTMLInputElement>('seed').value = String(settings.seed);
   byId<HTMLInputElement>('missing').value = String(settings.missingRate);
   byId('missing-value').textContent = String(settings.missingRate);
+  const workers = byId<HTMLInputElement>('workers');
+  workers.max = String(settings.batchSize);
+  const env = { cores: navigator.hardwareConcurrency || 1, isolated: crossOriginIsolated };
+  workers.value = String(settings.workers === 0 ? labDefaultWorkers(settings, env) : settings.workers);
   byId<HTMLInputElement>('missing').addEventListener('input', () => {
     byId('missing-value').textContent = byId<HTMLInputElement>('missing').value;
   });
-  for (const id of ['seed', 'missing', 'backend']) byId(id).addEventListener('change', reset);
+  for (const id of ['seed', 'missing', 'backend', 'workers']) byId(id).addEventListener('change', reset);
   lossPicker();
   offerWebgl();
   worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });

@@ -50,6 +50,10 @@ async function tryWasm(options: SetupBackendOptions): Promise<boolean> {
     return false;
   }
   registerSeglossKernels();
+  // In a cross-origin-isolated page tfjs would load its threaded build, whose memory is shared:
+  // segloss' heap kernels bind to the unshared memory of the single-threaded build, and one thread
+  // per backend keeps the browser's numbers equal to Node's (where tfjs never threads).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
   try {
     return await tf.setBackend('wasm');
@@ -63,7 +67,8 @@ async function tryWasm(options: SetupBackendOptions): Promise<boolean> {
  * (`'tensorflow'`, `'wasm'` or `'cpu'`).
  *
  * - `'auto'` (default): `@tensorflow/tfjs-node` if it is installed, else `'wasm'`, else `'cpu'`.
- * - On wasm and cpu every kernel group of `KERNEL_GROUPS` (kernels/register.ts) is registered first.
+ * - On wasm and cpu every kernel group of `KERNEL_GROUPS` (kernels/register.ts) is registered first;
+ *   wasm always runs tfjs' single-threaded build (also in a cross-origin-isolated page).
  * - `'node'`, `'wasm'`, `'cpu'`: exactly that backend, or a `SeglossError` saying why not.
  * - The environment variable `SEGLOSS_BACKEND` (one of the same four names) overrides `name`.
  *

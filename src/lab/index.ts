@@ -15,13 +15,16 @@ export {
   type PostLabState,
   type PostLabLosses,
 } from './post-lab.js';
+export { LabTrainer, type LabTrainPlatform, type LabValidation } from './train-session.js';
 export {
-  LabTrainer,
   labTrainSettings,
+  labRunConfig,
+  labDefaultWorkers,
+  LAB_MIN_SHARD_WORK,
+  LAB_CLASSES,
   type LabTrainOptions,
   type LabTrainSettings,
-  type LabValidation,
-} from './train-session.js';
+} from './train-settings.js';
 export {
   parsePostSettings,
   postSettingsQuery,

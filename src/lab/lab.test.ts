@@ -92,6 +92,23 @@ test('URL settings: defaults, the example, one-line errors', () => {
   );
   assert.throws(() => parsePostSettings('?n=2&missing=7'), /missing='7'; expected an integer in \[0, 6\]/);
   assert.deepEqual(parseTrainSettings('?seed=3&loss=focal,dice').losses, ['focal', 'dice']);
+  assert.deepEqual(parseTrainSettings('?size=64&batch=16&filters=16&bn=0&workers=2'), {
+    seed: 1,
+    losses: ['crossentropy', 'missing-aware-crossentropy'],
+    missingRate: 0.3,
+    maxSteps: 0,
+    size: 64,
+    batchSize: 16,
+    baseFilters: 16,
+    batchNorm: false,
+    workers: 2,
+  });
+  assert.equal(parseTrainSettings('').workers, 0); // the page chooses
+  assert.throws(
+    () => parseTrainSettings('?batch=4&workers=5'),
+    /workers='5'; expected an integer in \[0, 4\]/,
+  );
+  assert.throws(() => parseTrainSettings('?size=30'), /size='30'; expected a multiple of 4/);
   assert.throws(() => parseTrainSettings('?loss=nope'), /segloss: getLoss: unknown loss 'nope'/);
   assert.throws(
     () => parseTrainSettings('?loss=dice,focal,jaccard,tversky'),
@@ -99,7 +116,7 @@ test('URL settings: defaults, the example, one-line errors', () => {
   );
 });
 
-test('LabTrainer: 20 steps lower every loss, tensors stay flat, same seed gives the same models', () => {
+test('LabTrainer: 20 steps lower every loss, tensors stay flat, same seed gives the same models', async () => {
   const t = new LabTrainer({
     losses: ['crossentropy', 'missing-aware-crossentropy'],
     seed: 1,
@@ -107,11 +124,11 @@ test('LabTrainer: 20 steps lower every loss, tensors stay flat, same seed gives 
     size: 16,
     baseFilters: 4,
   });
-  const first = t.step();
+  const first = await t.step();
   const counts: number[] = [];
   let last = first;
   for (let i = 1; i < 20; i++) {
-    last = t.step();
+    last = await t.step();
     counts.push(tf.memory().numTensors);
   }
   assert.ok(last[0] < first[0] && last[1] < first[1], `${first} -> ${last}`);
@@ -121,9 +138,9 @@ test('LabTrainer: 20 steps lower every loss, tensors stay flat, same seed gives 
   assert.equal(v.predictions[0].length, 12 * 16 * 16);
   assert.ok(v.meanIoU.every((m) => m >= 0 && m <= 1));
   const again = new LabTrainer({ losses: ['crossentropy'], seed: 1, trainN: 32, size: 16, baseFilters: 4 });
-  assert.equal(again.step()[0], first[0]);
-  t.dispose();
-  again.dispose();
+  assert.equal((await again.step())[0], first[0]);
+  await t.dispose();
+  await again.dispose();
   assert.throws(
     () => new LabTrainer({ losses: [] }),
     /segloss: LabTrainer: losses has 0 entries; expected 1 to 3/,

@@ -62,16 +62,29 @@ export interface TrainUrlSettings {
   readonly missingRate: number;
   /** Stop after this many steps (0 = no limit). */
   readonly maxSteps: number;
+  /** Image size (`size`), a multiple of 4 in [16, 128]. */
+  readonly size: number;
+  /** Images per batch (`batch`), in [1, 64]. */
+  readonly batchSize: number;
+  /** U-Net filters at the first level (`filters`), in [1, 64]. */
+  readonly baseFilters: number;
+  /** Batch normalisation in the U-Net (`bn=1`, the default, or `bn=0`). */
+  readonly batchNorm: boolean;
+  /** Workers per model's step (`workers`), 1 to the batch size; 0 = the page's default. */
+  readonly workers: number;
 }
 
 /**
  * The train page's settings from a query string: `seed` (default 1), `loss` (comma-separated or
  * repeated, 1 to 3 registered names; default cross-entropy and the missing-aware loss), `missing`
- * (rate, default 0.3), `steps` (0 = until paused, default 0).
+ * (rate, default 0.3), `steps` (0 = until paused, default 0), `size` (default 32), `batch` (default
+ * 8), `filters` (default 8), `bn` (1 or 0, default 1) and `workers` (1 to `batch`; default 0, which
+ * lets the page choose).
  *
  * @example
  * ```ts
  * parseTrainSettings('?seed=3&loss=focal').losses; // ['focal']
+ * parseTrainSettings('?size=64&batch=16&filters=16&workers=2').workers; // 2
  * ```
  */
 export function parseTrainSettings(search: string): TrainUrlSettings {
@@ -90,5 +103,11 @@ export function parseTrainSettings(search: string): TrainUrlSettings {
   const missingRate = rawM === null || rawM === '' ? 0.3 : Number(rawM);
   if (!(missingRate >= 0 && missingRate <= 1))
     fail(where, `URL parameter missing='${rawM}'; expected a number in [0, 1]`);
-  return { seed, losses, missingRate, maxSteps };
+  const size = intParam(where, q, 'size', 32, 16, 128);
+  if (size % 4 !== 0) fail(where, `URL parameter size='${size}'; expected a multiple of 4`);
+  const batchSize = intParam(where, q, 'batch', 8, 1, 64);
+  const baseFilters = intParam(where, q, 'filters', 8, 1, 64);
+  const batchNorm = intParam(where, q, 'bn', 1, 0, 1) === 1;
+  const workers = intParam(where, q, 'workers', 0, 0, batchSize);
+  return { seed, losses, missingRate, maxSteps, size, batchSize, baseFilters, batchNorm, workers };
 }

@@ -1,42 +1,32 @@
 /**
  * Training in the browser lab: one small U-Net per chosen loss, all from the same seed, trained side by
  * side on the same synthetic batches with dropped annotations, validated on fully labelled scenes.
- * Browser-safe (no Node modules): the lab's Web Worker drives it step by step.
+ * Browser-safe (no Node modules): the lab's Web Worker drives it step by step. Each model's step is
+ * `segloss train`'s: `inProcessExecutor` with one worker, `startWorkerExecutor` with more.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.js';
 import { confusionStats } from '../metrics/confusion.js';
 import { MetricAccumulator } from '../metrics/accumulator.js';
-import { buildUNet } from '../model/unet.js';
-import { getLoss } from '../losses/registry.js';
 import { dropAnnotationsAtRate } from '../synth/drop.js';
 import { oneHot } from '../synth/labels.js';
 import { Random } from '../synth/random.js';
 import { synthScenes } from '../synth/scenes.js';
 import { Adam } from '../train/adam.js';
-
-/** Settings of a {@link LabTrainer}; every field has a default. */
-export interface LabTrainOptions {
-  /** One to three registered loss names, one model each. Default `['crossentropy', 'missing-aware-crossentropy']`. */
-  readonly losses?: readonly string[];
-  /** Seed of the data, the drops, the batch order and every model's initial weights. Default 1. */
-  readonly seed?: number;
-  /** Probability that a training object's annotation is dropped, in [0, 1]. Default 0.3. */
-  readonly missingRate?: number;
-  /** Image height and width, a multiple of 4. Default 32. */
-  readonly size?: number;
-  /** Training scenes. Default 96. */
-  readonly trainN?: number;
-  /** Validation scenes (fully labelled; the first four are drawn as overlays). Default 12. */
-  readonly valN?: number;
-  readonly batchSize?: number;
-  readonly learningRate?: number;
-  /** U-Net filters at the first level (levels 8, 16, 32 by default). Default 8. */
-  readonly baseFilters?: number;
-}
-
-/** The resolved settings (defaults filled in). */
-export type LabTrainSettings = Required<LabTrainOptions>;
+import type { TrainBatch } from '../data/batch.js';
+import type { RunConfig } from '../train/config.js';
+import { inProcessExecutor } from '../train/in-process-executor.js';
+import { modelOf } from '../train/run-model.js';
+import type { SpawnStepWorker } from '../train/parallel/protocol.js';
+import { startWorkerExecutor } from '../train/parallel/worker-executor.js';
+import type { StepExecutor } from '../train/step-executor.js';
+import {
+  LAB_CLASSES,
+  labRunConfig,
+  labTrainSettings,
+  type LabTrainOptions,
+  type LabTrainSettings,
+} from './train-settings.js';
 
 /** Validation of every model: one entry per loss, in the order of `losses`. */
 export interface LabValidation {
@@ -49,57 +39,31 @@ export interface LabValidation {
   readonly predictions: readonly Uint8Array[];
 }
 
-const WHERE = 'LabTrainer';
-const NUM_CLASSES = 4;
-
-/** Fills defaults and checks ranges, naming the setting on error. */
-export function labTrainSettings(options: LabTrainOptions = {}): LabTrainSettings {
-  const s: LabTrainSettings = {
-    losses: options.losses ?? ['crossentropy', 'missing-aware-crossentropy'],
-    seed: options.seed ?? 1,
-    missingRate: options.missingRate ?? 0.3,
-    size: options.size ?? 32,
-    trainN: options.trainN ?? 96,
-    valN: options.valN ?? 12,
-    batchSize: options.batchSize ?? 8,
-    learningRate: options.learningRate ?? 0.003,
-    baseFilters: options.baseFilters ?? 8,
-  };
-  if (s.losses.length < 1 || s.losses.length > 3)
-    fail(WHERE, `losses has ${s.losses.length} entries; expected 1 to 3`);
-  s.losses.forEach((name) => getLoss(name));
-  const int = (key: keyof LabTrainSettings, min: number, max: number) => {
-    const v = s[key] as number;
-    if (!Number.isInteger(v) || v < min || v > max)
-      fail(WHERE, `${key} is ${v}; expected an integer in [${min}, ${max}]`);
-  };
-  int('seed', 0, 2 ** 31 - 1);
-  int('size', 16, 128);
-  int('trainN', 1, 4096);
-  int('valN', 1, 256);
-  int('batchSize', 1, 64);
-  int('baseFilters', 1, 64);
-  if (s.size % 4 !== 0) fail(WHERE, `size is ${s.size}; expected a multiple of 4 (two max-pools)`);
-  if (!(s.missingRate >= 0 && s.missingRate <= 1))
-    fail(WHERE, `missingRate is ${s.missingRate}; expected a number in [0, 1]`);
-  if (!(s.learningRate > 0 && s.learningRate < 1))
-    fail(WHERE, `learningRate is ${s.learningRate}; expected a number in (0, 1)`);
-  return s;
+/** What the trainer needs from its platform. */
+export interface LabTrainPlatform {
+  /**
+   * Starts one step worker (needed when `workers` > 1): a module Web Worker in the lab
+   * (web/spawn-step-worker.ts), `spawnStepThread` in Node.
+   */
+  readonly spawn?: SpawnStepWorker;
 }
+
+const WHERE = 'LabTrainer';
 
 /**
  * One U-Net (depth 3, softmax output) per loss, identical initial weights (`seed`), each with its own
  * Adam, trained on the same batches: scenes from `synthScenes(seed)` whose object annotations are
  * dropped at `missingRate` (`dropAnnotationsAtRate`, seed + 2), taken in epoch shuffles of
  * `Random(seed + 1)`. A loss that takes `annotated` gets the batch's explicit mask. Validation scenes
- * (`synthScenes(seed + 3)`) keep every label. Call `setupBackend` first.
+ * (`synthScenes(seed + 3)`) keep every label. With `workers` > 1 each model's step is split over that
+ * many step workers started by `platform.spawn`. Call `setupBackend` first.
  *
  * @example
  * ```ts
  * const t = new LabTrainer({ losses: ['crossentropy'], seed: 1 });
- * t.step(); // [1.52]: the loss of each model on batch 1
+ * await t.step(); // [1.52]: the loss of each model on batch 1
  * t.validate().meanIoU; // [0.19]
- * t.dispose();
+ * await t.dispose();
  * ```
  */
 export class LabTrainer {
@@ -108,42 +72,75 @@ export class LabTrainer {
   /** Validation images `[V, size, size, 1]` in [0, 1] and their full labels `[V*size*size]`. */
   readonly valImages: Float32Array;
   readonly valLabels: Uint8Array;
+  private readonly configs: readonly RunConfig[];
   private readonly optimizers: Adam[];
+  private readonly spawn: SpawnStepWorker | undefined;
   private readonly x: Float32Array;
   private readonly y: Float32Array;
   private readonly annotated: Float32Array;
+  private readonly labels: Uint8Array;
   private readonly rng: Random;
+  private executors: Promise<StepExecutor[]> | null = null;
+  /** The step in progress (or the last one), so that steps run one at a time and dispose waits. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
   private order: number[] = [];
   private cursor = 0;
   private steps = 0;
 
-  constructor(options: LabTrainOptions = {}) {
+  constructor(options: LabTrainOptions = {}, platform: LabTrainPlatform = {}) {
     const s = labTrainSettings(options);
+    if (s.workers > 1 && platform.spawn === undefined)
+      fail(WHERE, `workers is ${s.workers}; more than 1 needs platform.spawn to start the step workers`);
     this.settings = s;
-    const scenes = synthScenes({ n: s.trainN, size: s.size, seed: s.seed, numClasses: NUM_CLASSES });
+    this.spawn = platform.spawn;
+    const scenes = synthScenes({ n: s.trainN, size: s.size, seed: s.seed, numClasses: LAB_CLASSES });
     const drop = dropAnnotationsAtRate(scenes.labels, scenes.present, s.missingRate, s.seed + 2);
     this.x = Float32Array.from(scenes.images.data);
-    this.y = Float32Array.from(oneHot(drop.labels, NUM_CLASSES).data);
+    this.y = Float32Array.from(oneHot(drop.labels, LAB_CLASSES).data);
     this.annotated = Float32Array.from(drop.annotated.data);
-    const val = synthScenes({ n: s.valN, size: s.size, seed: s.seed + 3, numClasses: NUM_CLASSES });
+    this.labels = Uint8Array.from(drop.labels.data);
+    const val = synthScenes({ n: s.valN, size: s.size, seed: s.seed + 3, numClasses: LAB_CLASSES });
     this.valImages = Float32Array.from(val.images.data);
     this.valLabels = Uint8Array.from(val.labels.data);
     this.rng = new Random(s.seed + 1);
-    this.models = s.losses.map(() =>
-      buildUNet({
-        inputShape: [s.size, s.size, 1],
-        numClasses: NUM_CLASSES,
-        depth: 3,
-        baseFilters: s.baseFilters,
-        seed: s.seed,
-      }),
-    );
+    this.configs = s.losses.map((loss) => labRunConfig(s, loss));
+    this.models = this.configs.map((c) => modelOf(c));
     this.optimizers = s.losses.map(() => new Adam({ learningRate: s.learningRate }));
   }
 
   /** Steps taken so far. */
   get stepsTaken(): number {
     return this.steps;
+  }
+
+  /**
+   * Starts every model's step executor (with `workers` > 1: its step workers, each with its backend and
+   * replica) and resolves when all are ready; {@link step} calls it. Rejects with a one-line error when
+   * a worker fails to start.
+   */
+  start(): Promise<void> {
+    if (this.disposed) fail(WHERE, 'the trainer is disposed');
+    this.executors ??= this.startExecutors();
+    return this.executors.then(() => {});
+  }
+
+  private async startExecutors(): Promise<StepExecutor[]> {
+    const { workers } = this.settings;
+    const spawn = this.spawn as SpawnStepWorker;
+    const started = await Promise.allSettled(
+      this.models.map((model, k) => {
+        const parts = { model, adam: this.optimizers[k], config: this.configs[k] };
+        return workers > 1
+          ? startWorkerExecutor({ ...parts, workers, spawn, where: WHERE })
+          : inProcessExecutor(parts);
+      }),
+    );
+    const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed === undefined) return ok;
+    await Promise.all(ok.map((e) => e.close()));
+    throw failed.reason;
   }
 
   /** The next batch's scene indices (a new shuffle of all scenes at each epoch start). */
@@ -159,38 +156,42 @@ export class LabTrainer {
     return out;
   }
 
-  /** One Adam step of every model on the same batch; returns each model's loss on it. */
-  step(): number[] {
-    const { size, losses } = this.settings;
+  /** The next batch: images `[B, size, size, 1]`, one-hot targets, explicit annotated masks `[B, 4]`. */
+  private nextBatch(): TrainBatch {
+    const { size } = this.settings;
     const idx = this.nextIndices();
     const b = idx.length;
     const p = size * size;
-    const gather = (src: Float32Array, per: number) => {
-      const out = new Float32Array(b * per);
+    const gather = <T extends Float32Array | Uint8Array>(src: T, per: number, out: T) => {
       idx.forEach((i, j) => out.set(src.subarray(i * per, (i + 1) * per), j * per));
       return out;
     };
-    const x = tf.tensor4d(gather(this.x, p), [b, size, size, 1]);
-    const y = tf.tensor4d(gather(this.y, p * NUM_CLASSES), [b, size, size, NUM_CLASSES]);
-    const a = tf.tensor2d(gather(this.annotated, NUM_CLASSES), [b, NUM_CLASSES]);
-    const values = losses.map((name, k) => {
-      const loss = getLoss(name);
-      const model = this.models[k];
-      const options = loss.takesAnnotated ? { annotated: a } : {};
-      const trainable = model.trainableWeights;
-      const vars = trainable.map((w) => w.read() as tf.Variable);
-      const { value, grads } = tf.variableGrads(
-        () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
-        vars,
-      );
-      this.optimizers[k].apply(
-        new Map(trainable.map((w, i) => [w.originalName, { variable: vars[i], grad: grads[vars[i].name] }])),
-      );
-      const v = value.dataSync()[0];
-      tf.dispose([value, ...Object.values(grads)]);
-      return v;
-    });
-    tf.dispose([x, y, a]);
+    const c = LAB_CLASSES;
+    return {
+      x: { data: gather(this.x, p, new Float32Array(b * p)), shape: [b, size, size, 1] },
+      y: { data: gather(this.y, p * c, new Float32Array(b * p * c)), shape: [b, size, size, c] },
+      annotated: { data: gather(this.annotated, c, new Float32Array(b * c)), shape: [b, c] },
+      ignore: null,
+      labels: gather(this.labels, p, new Uint8Array(b * p)),
+    };
+  }
+
+  /**
+   * One Adam step of every model on the same batch (the models one after another); resolves to each
+   * model's loss on it. Steps run one at a time.
+   */
+  step(): Promise<number[]> {
+    const next = this.queue.then(() => this.runStep());
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async runStep(): Promise<number[]> {
+    await this.start();
+    const executors = await (this.executors as Promise<StepExecutor[]>);
+    const batch = this.nextBatch();
+    const values: number[] = [];
+    for (const e of executors) values.push(await e.step(batch, this.settings.learningRate));
     this.steps++;
     return values;
   }
@@ -208,14 +209,14 @@ export class LabTrainer {
         return tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync();
       });
       const labels = Uint8Array.from(pred);
-      const acc = new MetricAccumulator(NUM_CLASSES);
+      const acc = new MetricAccumulator(LAB_CLASSES);
       acc.add(this.valLabels, labels, valN);
       meanIoU.push(acc.summary().meanIoU);
-      const s = confusionStats(this.valLabels, labels, { n: valN, numClasses: NUM_CLASSES });
+      const s = confusionStats(this.valLabels, labels, { n: valN, numClasses: LAB_CLASSES });
       let fp = 0;
       for (let i = 0; i < valN; i++) {
-        for (let c = 1; c < NUM_CLASSES; c++) {
-          const k = i * NUM_CLASSES + c;
+        for (let c = 1; c < LAB_CLASSES; c++) {
+          const k = i * LAB_CLASSES + c;
           if (s.tp[k] + s.fn[k] === 0 && s.fp[k] > 0) fp++;
         }
       }
@@ -225,8 +226,15 @@ export class LabTrainer {
     return { step: this.steps, meanIoU, falsePositives, predictions };
   }
 
-  /** Frees every model and optimizer state. */
-  dispose(): void {
+  /**
+   * Waits for the step in progress, then ends the step workers and frees every model and optimizer
+   * state; the trainer takes no more steps.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.queue;
+    const executors = this.executors === null ? [] : await this.executors.catch(() => []);
+    await Promise.all(executors.map((e) => e.close()));
     this.optimizers.forEach((o) => o.dispose());
     this.models.forEach((m) => m.dispose());
   }

@@ -5,9 +5,13 @@ import { fail } from '../core/errors.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { Adam } from './adam.js';
 import { getLoss } from '../losses/registry.js';
-import { batchTargets } from './batch-loss.js';
 import { startWorkerExecutor } from './parallel/worker-executor.js';
+import { spawnStepThread } from './parallel/spawn-thread.js';
+import { inProcessExecutor } from './in-process-executor.js';
 import { checkWorkers, type ExecutorFactory, type StepExecutor } from './step-executor.js';
+
+/** `inProcessExecutor` lives in the browser-safe in-process-executor.ts; re-exported for its Node callers. */
+export { inProcessExecutor };
 import {
   latestCheckpointDir,
   readCheckpoint,
@@ -23,7 +27,6 @@ import { writeTrainingReport } from './report.js';
 import { learningRateAt } from './schedule.js';
 import { recomputeBatchNorm, statsBatches } from './batch-norm-stats.js';
 import { openSources } from './source.js';
-import type { TrainBatch } from '../data/batch.js';
 import { BatchStream, loadBatch, transformRandom } from '../data/batch-stream.js';
 import type { ItemSource } from '../data/item-source.js';
 import { maskProblems } from '../data/inspect.js';
@@ -155,48 +158,6 @@ function checkSizes(config: RunConfig, source: ItemSource): void {
 }
 
 /**
- * One optimisation step: the loss of the batch through the registry (with the batch's annotated mask
- * when the loss takes `annotated` and the options do not fix it, and its ignore mask), its gradient for
- * every trainable weight, and an Adam update. Returns the loss value.
- */
-function trainStep(
-  model: tf.LayersModel,
-  adam: Adam,
-  config: RunConfig,
-  batch: TrainBatch,
-  learningRate: number,
-): number {
-  const trainable = model.trainableWeights;
-  const vars = trainable.map((w) => w.read() as tf.Variable);
-  const x = tf.tensor(batch.x.data, [...batch.x.shape]);
-  const { loss, y, options, tensors } = batchTargets(config, batch);
-  const extra: tf.Tensor[] = [x, ...tensors];
-  const { value, grads } = tf.variableGrads(
-    () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
-    vars,
-  );
-  const updates = new Map(
-    trainable.map((w, i) => [w.originalName, { variable: vars[i], grad: grads[vars[i].name] }]),
-  );
-  adam.apply(updates, learningRate);
-  const v = value.dataSync()[0];
-  tf.dispose([value, ...Object.values(grads), ...extra]);
-  if (!Number.isFinite(v))
-    fail(WHERE, `loss is ${v} at step ${adam.iteration}; lower --lr or check the data`);
-  return v;
-}
-
-/**
- * The step executor of one thread: {@link trainStep} in this thread (`workers: 1`).
- *
- * @example `const executor = await inProcessExecutor({ model, adam, config }); await executor.step(batch, 1e-3);`
- */
-export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config }) => ({
-  step: async (batch, learningRate) => trainStep(model, adam, config, batch, learningRate),
-  close: async () => {},
-});
-
-/**
  * Trains the run's U-Net with Adam on its data, validating and checkpointing periodically, and writes
  * `RUN_DIR/metrics.json` and `RUN_DIR/training-curves.{png,svg}`. Deterministic: the data order comes
  * from `Random(seed + 1)` epoch shuffles, the weights from `seed`; a run resumed from a checkpoint ends
@@ -318,7 +279,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const executor: StepExecutor = await (
     options.executor ??
-    (workers > 1 ? (parts) => startWorkerExecutor({ ...parts, workers }) : inProcessExecutor)
+    (workers > 1
+      ? (parts) => startWorkerExecutor({ ...parts, workers, spawn: spawnStepThread })
+      : inProcessExecutor)
   )({ model, adam, config });
   for (let step = start + 1; step <= config.steps; step++) {
     const batch = await stream.next();

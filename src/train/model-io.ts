@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, formatShape } from '../core/errors.js';
-import { buildUNet } from '../model/unet.js';
+import { modelOf } from './run-model.js';
 import {
   latestCheckpointDir,
   readCheckpoint,
@@ -12,21 +12,8 @@ import {
 } from './checkpoint.js';
 import { upgradeRunConfig, type RunConfig } from './config.js';
 
-/** The U-Net of a run config, with the run's seed for its initial weights. */
-export function modelOf(config: RunConfig): tf.LayersModel {
-  const { inputShape, numClasses, depth, baseFilters, batchNorm, dropout, decoder, output } = config.model;
-  return buildUNet({
-    inputShape,
-    numClasses,
-    depth,
-    baseFilters,
-    batchNorm,
-    dropout,
-    decoder,
-    output,
-    seed: config.seed,
-  });
-}
+/** `modelOf` lives in the browser-safe run-model.ts; re-exported for the Node callers of this file. */
+export { modelOf };
 
 /** Every weight of `model` (trainable and batch-norm statistics), by its stable `originalName`. */
 export function readWeights(model: tf.LayersModel): NamedArray[] {

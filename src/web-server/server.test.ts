@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { contentType } from './mime.js';
 import { resolveRequestPath } from './resolve-path.js';
-import { LAB_CSP, startLabServer, type LabServer } from './server.js';
+import { LAB_CSP, LAB_ISOLATION_HEADERS, startLabServer, type LabServer } from './server.js';
 
 // A served folder with a page, a wasm file, a sub-folder, a symlink leaving it and one staying inside;
 // a secret file beside it that no request may read.
@@ -29,11 +29,16 @@ after(async () => {
 });
 
 /** A raw request (the path is sent exactly as given, unlike fetch, which normalises `..`). */
-function raw(method: string, path: string, host = `127.0.0.1:${server.port}`) {
+function raw(
+  method: string,
+  path: string,
+  host = `127.0.0.1:${server.port}`,
+  extra: Record<string, string> = {},
+) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
     (resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: server.port, method, path, headers: { host } },
+        { host: '127.0.0.1', port: server.port, method, path, headers: { host, ...extra } },
         (res) => {
           let body = '';
           res.on('data', (d) => (body += d));
@@ -142,6 +147,30 @@ test('by default the server does not answer on a non-loopback address', async (t
     req.end();
   });
   assert.equal(code, 'ECONNREFUSED');
+});
+
+test('every answer is cross-origin isolated: COOP same-origin and COEP require-corp', async () => {
+  assert.deepEqual(LAB_ISOLATION_HEADERS, {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+  });
+  const etag = String((await raw('GET', '/wasm/k.wasm')).headers.etag);
+  const answers: [string, number, Promise<{ status: number; headers: Record<string, unknown> }>][] = [
+    ['GET /', 200, raw('GET', '/')],
+    ['HEAD /wasm/k.wasm', 200, raw('HEAD', '/wasm/k.wasm')],
+    ['GET /missing.html', 404, raw('GET', '/missing.html')],
+    ['GET /leak.txt', 403, raw('GET', '/leak.txt')],
+    ['GET /../secret.txt', 400, raw('GET', '/../secret.txt')],
+    ['POST /', 405, raw('POST', '/')],
+    ['GET / for another host', 421, raw('GET', '/', 'evil.example:80')],
+    ['revalidation', 304, raw('GET', '/wasm/k.wasm', undefined, { 'if-none-match': etag })],
+  ];
+  for (const [what, status, answer] of answers) {
+    const r = await answer;
+    assert.equal(r.status, status, what);
+    assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin', what);
+    assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp', what);
+  }
 });
 
 test('bad port and missing folder are one-line errors naming lab', async () => {

@@ -22,6 +22,20 @@ export const LAB_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The headers that make the lab cross-origin isolated (`crossOriginIsolated` true in the page and its
+ * workers), which browsers require before they give a page `SharedArrayBuffer` and so the lab's
+ * data-parallel training steps: the page shares no browsing context group with other origins' windows
+ * (COOP), and loads nothing cross-origin that does not opt in (COEP; the lab loads nothing
+ * cross-origin at all). Sent with every answer.
+ *
+ * @example `LAB_ISOLATION_HEADERS['Cross-Origin-Embedder-Policy']` is `'require-corp'`.
+ */
+export const LAB_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /** Options of {@link startLabServer}. */
 export interface LabServerOptions {
   /** The folder served (the built lab, `dist/web`). */
@@ -55,6 +69,7 @@ function headers(type: string, length: number): Record<string, string | number> 
     'Content-Type': type,
     'Content-Length': length,
     'Content-Security-Policy': LAB_CSP,
+    ...LAB_ISOLATION_HEADERS,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-cache',
@@ -95,7 +110,12 @@ function handler(root: string, loopbackOnly: boolean) {
     const etag = `"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
     const cache = (req.url ?? '').startsWith('/chunks/') ? 'public, max-age=31536000, immutable' : 'no-cache';
     if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { ETag: etag, 'Cache-Control': cache, 'Content-Security-Policy': LAB_CSP });
+      res.writeHead(304, {
+        ETag: etag,
+        'Cache-Control': cache,
+        'Content-Security-Policy': LAB_CSP,
+        ...LAB_ISOLATION_HEADERS,
+      });
       res.end();
       return;
     }
@@ -118,7 +138,7 @@ function handler(root: string, loopbackOnly: boolean) {
  * Serves the built lab (`root`) over HTTP: GET and HEAD only (405 with `Allow` otherwise), files
  * resolved by {@link resolveRequestPath} (no traversal, no symlinks leaving `root`, no directory
  * listings), the content types of {@link contentType} (`.wasm` as `application/wasm`), the
- * {@link LAB_CSP} header on every answer, `ETag` revalidation (304), and long caching for the
+ * {@link LAB_CSP} and {@link LAB_ISOLATION_HEADERS} headers on every answer, `ETag` revalidation (304), and long caching for the
  * content-hashed `/chunks/`. Bound to `127.0.0.1` unless `host` says otherwise; bound to a
  * loopback address it also refuses requests whose Host header is not a loopback name.
  *

@@ -15,9 +15,11 @@ import { setupBackend } from '../../src/backend/setup.js';
 import { convGradCheck, type ConvGradCase } from '../../src/lab/conv-check.js';
 import { postLabLosses, postLabStart, toggleObject } from '../../src/lab/post-lab.js';
 import { LabTrainer } from '../../src/lab/train-session.js';
+import { labDefaultWorkers, labTrainSettings } from '../../src/lab/train-settings.js';
+import { spawnStepThread } from '../../src/train/parallel/spawn-thread.js';
 import { labAppDir } from '../../src/web-server/app-dir.js';
 import { startLabServer, type LabServer } from '../../src/web-server/server.js';
-import { hasChromium, launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { hasChromium, launchBrowser, trainPageRun, type TestBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 
 const skip =
@@ -124,11 +126,19 @@ test(
     assert.ok(last < 0.8 * first, `loss ${first} -> ${last}`);
     const tensors = page.locator('[data-testid="train-tensors"]');
     assert.equal(await tensors.getAttribute('data-min'), await tensors.getAttribute('data-max'));
-    // The same run in Node (same library code, same seed, the same wasm kernels): the same number.
-    const node = new LabTrainer({ losses: ['crossentropy'], seed: 1 });
+    // The page's default on this cross-origin-isolated page: labDefaultWorkers, which is 1 for the
+    // defaults' small steps (32x32, batch 8, filters 8) on any number of cores.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const workers = labDefaultWorkers(labTrainSettings(), { cores, isolated: true });
+    assert.equal(workers, 1);
+    assert.equal(await page.textContent('[data-testid="train-workers"]'), String(workers));
+    // The same run in Node (same library code, same seed, the same wasm kernels, as many worker
+    // threads as the page had Web Workers): the same number.
+    const spawn = workers > 1 ? { spawn: spawnStepThread } : {};
+    const node = new LabTrainer({ losses: ['crossentropy'], seed: 1, workers }, spawn);
     let nodeLoss = 0;
-    for (let i = 0; i < 20; i++) nodeLoss = node.step()[0];
-    node.dispose();
+    for (let i = 0; i < 20; i++) nodeLoss = (await node.step())[0];
+    await node.dispose();
     assert.equal(last, nodeLoss);
     // Download: model.json and model.weights.bin, loadable by tfjs.
     const files = new Map<string, string>();
@@ -251,12 +261,113 @@ test(
       },
     );
     assert.equal(await page.textContent('#backend-used'), 'webgl');
+    // WebGL trains with 1 worker per model (the page says so when it defaulted to more).
+    assert.equal(await page.textContent('[data-testid="train-workers"]'), '1');
     const node = new LabTrainer({ losses: ['crossentropy'], seed: 1 });
-    const nodeLoss = [node.step()[0], node.step()[0]][1];
-    node.dispose();
+    await node.step();
+    const nodeLoss = (await node.step())[0];
+    await node.dispose();
     const last = await value(page, 'train-loss');
     assert.ok(Math.abs(last - nodeLoss) < 1e-3 * nodeLoss, `webgl ${last}, node wasm ${nodeLoss}`);
     assert.deepEqual(problems, []);
     await page.close();
   },
 );
+
+/** What a finished run of the train page shows: per-step losses, workers, tensor counts, notes. */
+interface PageRun {
+  readonly losses: number[][];
+  readonly workers: number;
+  readonly stepWorkers: number;
+  readonly isolated: boolean;
+  readonly tensorsFlat: boolean;
+  readonly note: string;
+  readonly problems: string[];
+}
+
+/** Opens `train.html` + `query`, trains until `steps=` is reached and reads the run off the page. */
+async function trainOnPage(query: string, route?: (page: import('playwright-core').Page) => Promise<void>) {
+  const { page, problems } = await browser.newPage();
+  await route?.(page);
+  assert.equal(await trainPageRun(page, server.url, query, 300_000), '');
+  const tensors = page.locator('[data-testid="train-tensors"]');
+  const run: PageRun = {
+    losses: JSON.parse((await page.getAttribute('[data-testid="train-loss"]', 'data-history')) ?? '[]'),
+    workers: Number(await page.textContent('[data-testid="train-workers"]')),
+    stepWorkers: Number(await page.textContent('[data-testid="train-step-workers"]')),
+    isolated: await page.evaluate(() => crossOriginIsolated),
+    tensorsFlat: (await tensors.getAttribute('data-min')) === (await tensors.getAttribute('data-max')),
+    note: (await page.textContent('[data-testid="workers-note"]')) ?? '',
+    problems,
+  };
+  await page.close();
+  return run;
+}
+
+/**
+ * Largest relative difference allowed between the per-step losses of 2 step workers and of 1, batch
+ * norm off: the runs differ only in the order of float additions (shard sums in float64 over float32
+ * shard losses and gradients, then Adam), about 1e-7 relative per step; 1e-4 leaves room for 10 steps
+ * of Adam on it and still fails at once if a shard were lost or counted twice (1 image of 8 moves the
+ * loss by percents).
+ */
+const WORKERS_TOLERANCE = 1e-4;
+
+test(
+  "the train page is cross-origin isolated; 2 step workers give 1 worker's losses (batch norm off)",
+  { skip },
+  async () => {
+    const query = '?seed=1&loss=crossentropy,missing-aware-crossentropy&steps=10&bn=0';
+    const one = await trainOnPage(`${query}&workers=1`);
+    const two = await trainOnPage(`${query}&workers=2`);
+    for (const r of [one, two]) {
+      assert.equal(r.isolated, true);
+      assert.deepEqual(r.problems, []);
+      assert.ok(r.tensorsFlat, 'numTensors changed between steps');
+      assert.equal(r.note, '');
+      assert.equal(r.losses.length, 10);
+    }
+    assert.equal(one.workers, 1);
+    assert.equal(one.stepWorkers, 0); // the step ran in the train worker itself
+    assert.equal(two.workers, 2);
+    assert.equal(two.stepWorkers, 4); // 2 per model, 2 models
+    let worst = 0;
+    two.losses.forEach((row, i) =>
+      row.forEach((l2, k) => {
+        const l1 = one.losses[i][k];
+        worst = Math.max(worst, Math.abs(l2 - l1) / Math.abs(l1));
+      }),
+    );
+    assert.ok(worst <= WORKERS_TOLERANCE, `max relative |loss2 - loss1| = ${worst}`);
+    assert.ok(worst > 0, 'the two runs took the same code path');
+    // The same 2-worker run in Node, through worker threads instead of Web Workers: the same numbers.
+    const node = new LabTrainer(
+      { losses: ['crossentropy', 'missing-aware-crossentropy'], seed: 1, batchNorm: false, workers: 2 },
+      { spawn: spawnStepThread },
+    );
+    const nodeLosses: number[][] = [];
+    for (let i = 0; i < 10; i++) nodeLosses.push(await node.step());
+    await node.dispose();
+    assert.deepEqual(two.losses, nodeLosses);
+  },
+);
+
+test('without cross-origin isolation workers=2 trains with 1 and says why', { skip }, async () => {
+  // The page answer without its COOP/COEP headers: no SharedArrayBuffer for the page or its workers.
+  const strip = async (page: import('playwright-core').Page) => {
+    await page.route('**/train.html*', async (route) => {
+      const answer = await route.fetch();
+      const headers = { ...answer.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response: answer, headers });
+    });
+  };
+  const r = await trainOnPage('?seed=1&loss=crossentropy&steps=3&workers=2', strip);
+  assert.equal(r.isolated, false);
+  assert.equal(r.workers, 1);
+  assert.equal(r.stepWorkers, 0);
+  assert.match(r.note, /2 workers asked for, but this page is not cross-origin isolated .*training with 1/);
+  assert.equal(r.losses.length, 3);
+  assert.deepEqual(r.problems, []);
+});

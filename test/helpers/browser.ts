@@ -74,3 +74,28 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
   };
 }
+
+/**
+ * Opens the lab's `train.html` + `query` on `page` (after `url`, the lab server's root), waits for it
+ * to be ready, presses start and waits until the status reads `done` or `error` (a run with `steps=`
+ * in the query ends by itself). Returns the page's error line (`''` when none).
+ *
+ * @example `assert.equal(await trainPageRun(page, server.url, '?seed=1&steps=3', 60_000), '')`
+ */
+export async function trainPageRun(
+  page: Page,
+  url: string,
+  query: string,
+  timeoutMs: number,
+): Promise<string> {
+  await page.goto(`${url}train.html${query}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.click('[data-testid="train-start"]');
+  await page.waitForFunction(
+    () =>
+      ['done', 'error'].includes(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''),
+    null,
+    { timeout: timeoutMs },
+  );
+  return (await page.textContent('[data-testid="error"]')) ?? '';
+}

@@ -1,6 +1,7 @@
 /**
  * What the coordinator of a data-parallel step (worker-executor.ts) and its workers (step-worker.ts)
- * share: the layout of the shared memory and the messages they exchange.
+ * share: the layout of the shared memory, the messages they exchange, and the small interfaces by
+ * which each side reaches its platform (Node threads or Web Workers).
  *
  * Shared memory (one `SharedArrayBuffer` each, float32 unless said):
  * - `weights`: every weight of the model (trainable and batch-norm statistics) at `slot.offset`,
@@ -61,7 +62,7 @@ export interface InjectedFault {
   readonly kind: 'throw' | 'exit';
 }
 
-/** A worker's `workerData`. */
+/** What a worker starts from: a Node thread's `workerData`, a Web Worker's first message. */
 export interface WorkerInit {
   readonly index: number;
   readonly config: RunConfig;
@@ -100,3 +101,46 @@ export type FromWorker =
 
 /** The `flags` value that tells a waiting worker to give up its step. */
 export const ABORT = -1;
+
+/**
+ * What a step worker's body (step-worker.ts) needs from its platform: a Node `worker_threads` thread
+ * (step-thread.ts) or a Web Worker (web/step-worker.ts).
+ */
+export interface StepWorkerPort {
+  /** Sends a message to the coordinator. */
+  post(message: FromWorker): void;
+  /** Calls `handler` with every message from the coordinator from now on. */
+  listen(handler: (message: ToWorker) => void): void;
+  /** Stops receiving messages, so that the worker may end. */
+  close(): void;
+  /** Ends the worker at once (an injected `'exit'` fault); a Node thread exits with `code`. */
+  exit(code: number): void;
+}
+
+/** What the coordinator hears from one step worker (see {@link SpawnStepWorker}). */
+export interface StepWorkerEvents {
+  message(message: FromWorker): void;
+  /** The worker failed outside a step's message (it did not load, or threw while starting). */
+  error(error: Error): void;
+  /** The worker ended (Node threads only; a Web Worker does not report its end). */
+  exit(code: number): void;
+}
+
+/** The coordinator's handle on one step worker. */
+export interface StepWorkerHandle {
+  post(message: ToWorker): void;
+  /** Ends the worker; resolves once it has ended. */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Starts one step worker with `init` on the caller's platform and reports what it says to `events`:
+ * `spawnStepThread` (spawn-thread.ts) in Node, a module Web Worker in the lab (web/spawn-step-worker.ts).
+ *
+ * @example
+ * ```ts
+ * const events = { message: (m: FromWorker) => console.log(m.type), error: console.error, exit: () => {} };
+ * const handle = spawnStepThread(init, events); // logs 'ready' once the worker has its model
+ * ```
+ */
+export type SpawnStepWorker = (init: WorkerInit, events: StepWorkerEvents) => StepWorkerHandle;

@@ -1,7 +1,8 @@
 /**
- * One worker thread of the data-parallel step (worker-executor.ts): its own tfjs backend with segloss'
- * kernels and its own replica of the run's model. Per step it reads the weights and its shard of the
- * batch from shared memory and then, on one of the two paths of protocol.ts:
+ * One worker of the data-parallel step (worker-executor.ts), the same body on both platforms (a Node
+ * thread, step-thread.ts; a Web Worker, web/step-worker.ts; no Node module here): its own tfjs backend
+ * with segloss' kernels and its own replica of the run's model. Per step it reads the weights and its
+ * shard of the batch from shared memory and then, on one of the two paths of protocol.ts:
  * - in-worker loss: computes `S_k = loss(y_k, model(x_k))` with `reduction: 'sum'`, its gradient
  *   `∂S_k/∂θ` and the shard's mean denominator `D_k` (one pass: the loss' `meanParts`), and writes all
  *   three (one round trip);
@@ -10,43 +11,87 @@
  *   back-propagates `Σ pred_k · dy_k`, whose gradient with respect to the weights is the shard's share
  *   of `∂L/∂θ` (chain rule: `∂L/∂θ = Σ_k (∂pred_k/∂θ)ᵀ dy_k`).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../../backend/setup.js';
 import { useSimdKernels } from '../../backend/wasm/simd-instance.js';
-import { modelOf } from '../model-io.js';
+import { modelOf } from '../run-model.js';
 import { batchTargets } from '../batch-loss.js';
-import { ABORT, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import {
+  ABORT,
+  type FromWorker,
+  type StepWorkerPort,
+  type ToWorker,
+  type WeightSlot,
+  type WorkerInit,
+} from './protocol.js';
 
-const init = workerData as WorkerInit;
-const port = parentPort;
-if (port === null) throw new Error('segloss: step-worker: must run as a worker thread');
-const send = (m: FromWorker) => port.postMessage(m);
+// One step worker per thread or Web Worker (each evaluates this module once): its state lives in the
+// module, set once by runStepWorker.
+let init: WorkerInit;
+let port: StepWorkerPort;
+let model: tf.LayersModel;
+let h: number;
+let w: number;
+let ch: number;
+let classes: number;
+let weights: Float32Array;
+let xs: Float32Array;
+let pred: Float32Array;
+let dys: Float32Array;
+let grads: Float32Array;
+let stats: Float32Array;
+let flags: Int32Array;
+let ys: Float32Array;
+let annotated: Float32Array;
+let ignores: Float32Array;
+let parts: Float64Array;
+let slots: (WeightSlot & { variable: tf.LayerVariable })[];
+let trainable: typeof slots;
+const send = (m: FromWorker) => port.post(m);
 
-await setupBackend(init.backend);
-useSimdKernels(init.simd);
-const model = modelOf(init.config);
-const [h, w, ch] = init.config.model.inputShape;
-const classes = init.config.model.numClasses;
-const f32 = (b: SharedArrayBuffer) => new Float32Array(b);
-const weights = f32(init.buffers.weights);
-const xs = f32(init.buffers.x);
-const pred = f32(init.buffers.pred);
-const dys = f32(init.buffers.dy);
-const grads = f32(init.buffers.grads).subarray(init.index * init.trainableSize);
-const stats = f32(init.buffers.stats).subarray(init.index * init.statsSize);
-const flags = new Int32Array(init.buffers.flags);
-const ys = f32(init.buffers.y);
-const annotated = f32(init.buffers.annotated);
-const ignores = f32(init.buffers.ignore);
-const parts = new Float64Array(init.buffers.parts);
-const byName = new Map(model.weights.map((v) => [v.originalName, v]));
-const slots = init.slots.map((s) => {
-  const v = byName.get(s.name);
-  if (v === undefined) throw new Error(`segloss: step-worker: the replica has no weight '${s.name}'`);
-  return { ...s, variable: v };
-});
-const trainable = slots.filter((s) => s.trainable);
+/**
+ * The body of one step worker, on either platform: builds the replica of `workerInit.config`'s model
+ * and views of the shared buffers, answers `{ type: 'ready' }`, then runs every `step` message that
+ * `workerPort` delivers (see the file header) until `close`. A step that throws is answered with
+ * `{ type: 'error', step, message }`. Call once per worker, after `setupBackend` (its backend is
+ * `workerInit.backend`).
+ *
+ * @example
+ * ```ts
+ * await setupBackend(init.backend);
+ * runStepWorker(init, { post: (m) => parentPort.postMessage(m), listen: (f) => parentPort.on('message', f),
+ *   close: () => parentPort.close(), exit: (code) => process.exit(code) });
+ * ```
+ */
+export function runStepWorker(workerInit: WorkerInit, workerPort: StepWorkerPort): void {
+  if (port !== undefined) throw new Error('segloss: runStepWorker: this worker already runs a step worker');
+  init = workerInit;
+  port = workerPort;
+  useSimdKernels(init.simd);
+  model = modelOf(init.config);
+  [h, w, ch] = init.config.model.inputShape;
+  classes = init.config.model.numClasses;
+  const f32 = (b: SharedArrayBuffer) => new Float32Array(b);
+  weights = f32(init.buffers.weights);
+  xs = f32(init.buffers.x);
+  pred = f32(init.buffers.pred);
+  dys = f32(init.buffers.dy);
+  grads = f32(init.buffers.grads).subarray(init.index * init.trainableSize);
+  stats = f32(init.buffers.stats).subarray(init.index * init.statsSize);
+  flags = new Int32Array(init.buffers.flags);
+  ys = f32(init.buffers.y);
+  annotated = f32(init.buffers.annotated);
+  ignores = f32(init.buffers.ignore);
+  parts = new Float64Array(init.buffers.parts);
+  const byName = new Map(model.weights.map((v) => [v.originalName, v]));
+  slots = init.slots.map((s) => {
+    const v = byName.get(s.name);
+    if (v === undefined) throw new Error(`segloss: step-worker: the replica has no weight '${s.name}'`);
+    return { ...s, variable: v };
+  });
+  trainable = slots.filter((s) => s.trainable);
+  port.listen(onMessage);
+  send({ type: 'ready' });
+}
 
 /** Blocks until the coordinator has written `dy` for `step`; false when it aborted the step. */
 function waitForDy(step: number): boolean {
@@ -135,7 +180,7 @@ function predStep(step: number, start: number, count: number): boolean {
 function runStep(m: Extract<ToWorker, { type: 'step' }>): void {
   const fault = init.fault;
   if (fault !== undefined && fault.worker === init.index && fault.step === m.step) {
-    if (fault.kind === 'exit') process.exit(3);
+    if (fault.kind === 'exit') return port.exit(3);
     throw new Error(`injected fault at step ${m.step}`);
   }
   readWeights();
@@ -144,7 +189,7 @@ function runStep(m: Extract<ToWorker, { type: 'step' }>): void {
   send({ type: 'done', step: m.step });
 }
 
-port.on('message', (m: ToWorker) => {
+function onMessage(m: ToWorker): void {
   if (m.type === 'close') {
     model.dispose();
     port.close();
@@ -155,5 +200,4 @@ port.on('message', (m: ToWorker) => {
   } catch (e) {
     send({ type: 'error', step: m.step, message: (e as Error).message });
   }
-});
-send({ type: 'ready' });
+}

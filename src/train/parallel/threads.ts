@@ -1,15 +1,13 @@
 /**
  * The thread side of the data-parallel executor (worker-executor.ts): the model's weights laid out in
- * shared memory, spawning step-worker threads (also under tsx), and waiting for a message from every
- * worker with the first failure as the answer.
+ * shared memory, the backend the workers take, and waiting for a message from every worker with the
+ * first failure as the answer. Browser-safe (no Node modules); spawning is per platform
+ * (spawn-thread.ts in Node, web/spawn-step-worker.ts in the lab).
  */
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
 import type { BackendName } from '../../backend/setup.js';
-import type { FromWorker, WeightSlot, WorkerInit } from './protocol.js';
+import type { FromWorker, WeightSlot } from './protocol.js';
 
 const WHERE = 'train';
 
@@ -49,20 +47,6 @@ export function backendChoice(): BackendName {
   if (active === 'tensorflow') return 'node';
   if (active === 'wasm' || active === 'cpu') return active;
   return fail(WHERE, `--workers needs the wasm, cpu or node backend; the active one is '${active}'`);
-}
-
-/**
- * A thread running step-worker beside this file: the built `.js`, or, when this file runs as `.ts`
- * under tsx (tests, benchmarks), the `.ts` source through tsx's loader, which Node 20 does not carry
- * into worker threads by itself.
- */
-export function spawnWorker(init: WorkerInit): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./step-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: init });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
 }
 
 /** Waits for one message type from every worker, or rejects with the first worker failure. */

@@ -33,7 +33,6 @@ import { fail } from '../../core/errors.js';
 import { simdKernelsEnabled } from '../../backend/wasm/simd-instance.js';
 import type { Adam } from '../adam.js';
 import { batchTargets } from '../batch-loss.js';
-import { getLoss } from '../../losses/registry.js';
 import type { RunConfig } from '../config.js';
 import type { TrainBatch } from '../../data/batch.js';
 import type { StepExecutor, StepTimings } from '../step-executor.js';
@@ -42,13 +41,16 @@ import {
   type FromWorker,
   type InjectedFault,
   type SharedBuffers,
+  type SpawnStepWorker,
   type ToWorker,
   type WeightSlot,
   type WorkerInit,
 } from './protocol.js';
-import { backendChoice, Replies, spawnWorker, weightSlots } from './threads.js';
+import { backendChoice, Replies, weightSlots } from './threads.js';
+import { shardBatch, usesInWorkerLoss } from './step-plan.js';
 
-const WHERE = 'train';
+/** The step plan of step-plan.ts, re-exported beside the executor that follows it. */
+export { shardBatch, usesInWorkerLoss };
 
 /** Options of {@link startWorkerExecutor}. */
 export interface WorkerExecutorOptions {
@@ -58,56 +60,33 @@ export interface WorkerExecutorOptions {
   readonly config: RunConfig;
   /** Worker threads, 2 … `config.batchSize`. */
   readonly workers: number;
+  /**
+   * Starts one worker: `spawnStepThread` (spawn-thread.ts, what `segloss train` passes) for Node
+   * threads, a module Web Worker in the browser lab. This file imports no Node module.
+   */
+  readonly spawn: SpawnStepWorker;
   /** Tests only: make one worker throw or exit at one step. */
   readonly fault?: InjectedFault;
+  /** The name errors start with (after `segloss: `). Default `'train'`; the lab passes `'LabTrainer'`. */
+  readonly where?: string;
 }
 
 /**
- * Images `start … start + count − 1` of each worker: contiguous shards whose sizes differ by at most 1,
- * the larger ones first.
- *
- * @example `shardBatch(5, 2)` is `[{ start: 0, count: 3 }, { start: 3, count: 2 }]`.
- */
-export function shardBatch(batchSize: number, workers: number): { start: number; count: number }[] {
-  const base = Math.floor(batchSize / workers);
-  const extra = batchSize % workers;
-  const out: { start: number; count: number }[] = [];
-  for (let k = 0, start = 0; k < workers; k++) {
-    const count = base + (k < extra ? 1 : 0);
-    out.push({ start, count });
-    start += count;
-  }
-  return out;
-}
-
-/**
- * Whether a run's steps take path 1 of the file header (the loss in the workers): the loss has a
- * `meanParts` and no option fixes a whole-batch tensor (an explicit `annotated` array of the
- * batch's images would not split by shard).
- *
- * @example `usesInWorkerLoss(config)` is true for `crossentropy`, false for `dice`.
- */
-export function usesInWorkerLoss(config: RunConfig): boolean {
-  const annotated = config.loss.options.annotated;
-  const whole = annotated !== undefined && annotated !== null && typeof annotated !== 'string';
-  return getLoss(config.loss.name).meanParts !== undefined && !whole;
-}
-
-/**
- * Starts `options.workers` worker threads and returns the {@link StepExecutor} that runs each step on
- * them (see the file header). Resolves once every worker has its backend and model; rejects with a
+ * Starts `options.workers` workers (through `options.spawn`) and returns the {@link StepExecutor}
+ * that runs each step on them (see the file header). Resolves once every worker has its backend and model; rejects with a
  * `SeglossError` when one fails to start. A worker that throws or exits during a step rejects that step
  * with an error naming the worker and the step; the executor is then closed.
  *
  * @example
  * ```ts
- * const executor = await startWorkerExecutor({ model, adam, config, workers: 2 });
+ * const executor = await startWorkerExecutor({ model, adam, config, workers: 2, spawn: spawnStepThread });
  * const loss = await executor.step(makeBatch(source, cursor.next()), 1e-3);
  * await executor.close();
  * ```
  */
 export async function startWorkerExecutor(options: WorkerExecutorOptions): Promise<StepExecutor> {
   const { model, adam, config, workers } = options;
+  const WHERE = options.where ?? 'train';
   if (!Number.isInteger(workers) || workers < 2 || workers > config.batchSize) {
     fail(WHERE, `workers is ${workers}; expected an integer in [2, batch size ${config.batchSize}]`);
   }
@@ -162,16 +141,15 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       buffers,
       fault: options.fault,
     };
-    const worker = spawnWorker(init);
-    worker.unref(); // a run that fails elsewhere must not be kept alive by idle workers
-    worker.on('message', (m: FromWorker) => replies.receive(index, m));
-    worker.on('error', (e) => replies.fail(new Error(`worker ${index} failed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (!closed) replies.fail(new Error(`worker ${index} exited (code ${code}) during the run`));
+    return options.spawn(init, {
+      message: (m: FromWorker) => replies.receive(index, m),
+      error: (e) => replies.fail(new Error(`worker ${index} failed: ${e.message}`)),
+      exit: (code) => {
+        if (!closed) replies.fail(new Error(`worker ${index} exited (code ${code}) during the run`));
+      },
     });
-    return worker;
   });
-  const post = (k: number, m: ToWorker) => threads[k].postMessage(m);
+  const post = (k: number, m: ToWorker) => threads[k].post(m);
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
@@ -185,7 +163,10 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
       return await f();
     } catch (e) {
       await close();
-      return fail(WHERE, `${what}: ${(e as Error).message}; the run stops (the last checkpoint is intact)`);
+      return fail(
+        WHERE,
+        `${what}: ${(e as Error).message}; the run stops and the model keeps its last weights`,
+      );
     }
   };
   await guarded('starting the workers', () => replies.expect('ready', 0, workers));

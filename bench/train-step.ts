@@ -22,7 +22,11 @@
  * registry cross-entropy, segloss' Adam) through its step executors, for each worker count, rounds
  * alternating between the counts and PyTorch at the same thread counts, and prints images/s, the
  * speed-up over the first count, and segloss/PyTorch at equal thread counts, with the load average
- * before and after (the machine's load changes what two threads can get).
+ * before and after (the machine's load changes what two threads can get). In the same rounds it times
+ * N copies of the one-thread step (N the largest count; `--no-copies` skips them): N threads, each on
+ * its own model and batch / N images, started together each step, which is the step the data-parallel
+ * executor runs minus its exchange. Their speed-up is what the machine's cores give at that time (on a
+ * VM it moves from run to run), and `N workers / N copies` is what the executor keeps of it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,7 +36,7 @@ import { setupBackend } from '../src/backend/setup.js';
 import { buildUNet } from '../src/model/unet.js';
 import { useSimdKernels } from '../src/backend/wasm/simd-instance.js';
 import { cpus, loadavg } from 'node:os';
-import { executorRunner, type ExecutorRunner } from './workers-step.js';
+import { copiesRunner, executorRunner, type ExecutorRunner } from './workers-step.js';
 
 interface Args {
   sizes: number[];
@@ -46,6 +50,8 @@ interface Args {
   torch: boolean;
   /** `--workers 1,2`: the worker counts to compare (segloss' own step executors), or undefined. */
   workers?: number[];
+  /** With `--workers`: also time the same-run ceiling (`copiesRunner`); `--no-copies` turns it off. */
+  copies: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -59,6 +65,7 @@ function parseArgs(argv: string[]): Args {
     top: 15,
     simd: true,
     torch: true,
+    copies: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -77,6 +84,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--rounds') args.rounds = num();
     else if (a === '--no-simd') args.simd = false;
     else if (a === '--no-torch') args.torch = false;
+    else if (a === '--no-copies') args.copies = false;
     else if (a === '--workers') {
       const list = (argv[++i] ?? '').split(',').map(Number);
       if (list.length === 0 || list.some((v) => !Number.isInteger(v) || v < 1))
@@ -349,17 +357,20 @@ async function workersTable(a: Args, counts: number[]): Promise<void> {
   ];
   const rows: string[][] = [header];
   const f = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
+  const ceilings: string[] = [];
   for (const size of a.sizes) {
     console.log(`${size}x${size}: start, ${load()}`);
     const runners: ExecutorRunner[] = [];
     for (const w of counts) runners.push(await executorRunner(size, a.batch, a.bn, w));
-    const wall = counts.map(() => [] as number[]);
-    const cpu = counts.map(() => [] as number[]);
-    const torch = counts.map(() => [] as TorchResult[]);
+    const most = Math.max(...counts);
+    if (a.copies && most > 1 && a.batch % most === 0) runners.push(await copiesRunner(size, a.batch, most));
+    const wall = runners.map(() => [] as number[]);
+    const cpu = runners.map(() => [] as number[]);
+    const torch = runners.map(() => [] as TorchResult[]);
     for (let round = 0; round < a.rounds; round++) {
       for (let i = 0; i < runners.length; i++) {
         await runners[i].measure(a.steps, wall[i], cpu[i]);
-        const r = py ? runTorch(py, size, counts[i], a) : undefined;
+        const r = py && i < counts.length ? runTorch(py, size, counts[i], a) : undefined;
         if (r) torch[i].push(r);
       }
     }
@@ -377,12 +388,13 @@ async function workersTable(a: Args, counts: number[]): Promise<void> {
     }
     console.log(`${size}x${size}: end,   ${load()}`);
     const base = median(wall[0]);
-    counts.forEach((w, i) => {
+    const labels = runners.map((r) => r.label);
+    labels.forEach((label, i) => {
       const ms = median(wall[i]);
       const t = torch[i].length ? median(torch[i].map((r) => r.step_ms)) : undefined;
       rows.push([
         `${size}x${size}x1`,
-        String(w),
+        label,
         f(ms),
         f(median(cpu[i])),
         f((1000 * a.batch) / ms, 1),
@@ -392,16 +404,26 @@ async function workersTable(a: Args, counts: number[]): Promise<void> {
         f(t && ms / t, 2),
       ]);
     });
+    if (runners.length > counts.length) {
+      const [workers, copies] = [median(wall[counts.indexOf(most)]), median(wall[counts.length])];
+      ceilings.push(
+        `${size}x${size}: ${most} copies ${(base / copies).toFixed(2)}x 1 worker (the machine's cores at that time); ` +
+          `${most} workers reach ${((100 * copies) / workers).toFixed(0)}% of the copies' images/s`,
+      );
+    }
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log('');
   for (const r of rows) console.log(r.map((v, c) => v.padStart(widths[c])).join('  '));
+  for (const line of ceilings) console.log(line);
   console.log(
     `\nstep ms: median wall time of one step (forward, backward, Adam); img/s = batch / step time;` +
       `\ncpu ms: process CPU time of one step summed over all threads (the work; cpu ms / step ms is the` +
       `\nnumber of cores the step kept busy, at most the workers and at most the idle cores of the machine);` +
       `\nspeed-up: img/s over the first worker count's (${counts[0]}); torch: PyTorch ${'at as many threads as workers'}` +
       `\n(torch.set_num_threads), same model and batch; segloss/torch: step time ratio at equal thread counts.` +
+      `\nN copies: N threads each running the one-thread step on its own model and batch / N images, started` +
+      `\ntogether each step (bench/workers-step.ts copiesRunner): a data-parallel step without its exchange.` +
       `\ntargets (2-core machine, batch 16): 2 workers >= 1.7x 1 worker; segloss/torch at 2 threads <= 2.5.`,
   );
 }

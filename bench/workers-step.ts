@@ -1,7 +1,8 @@
 /**
  * The `--workers` part of bench/train-step.ts: segloss' own training step (the one `segloss train`
  * runs: registry loss, segloss' Adam) through its step executors, one thread (`inProcessExecutor`) or
- * N worker threads (`startWorkerExecutor`), on the same U-Net and a random batch.
+ * N worker threads (`startWorkerExecutor`), on the same U-Net and a random batch; and the same-run
+ * ceiling of N threads (`copiesRunner`).
  */
 import { Adam } from '../src/train/adam.js';
 import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
@@ -11,6 +12,7 @@ import { startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
 import { spawnStepThread } from '../src/train/parallel/spawn-thread.js';
 import type { TrainBatch } from '../src/data/batch.js';
 import type { StepExecutor } from '../src/train/step-executor.js';
+import { Worker } from 'node:worker_threads';
 
 /** The run config of the benchmark's U-Net (16-32-64, 4 classes, cross-entropy, Adam 1e-3). */
 export function benchConfig(size: number, batch: number, batchNorm: boolean): RunConfig {
@@ -76,6 +78,8 @@ export function randomBatch(size: number, batch: number): TrainBatch {
 /** One executor with its model, kept across rounds. */
 export interface ExecutorRunner {
   readonly workers: number;
+  /** The table's `workers` cell: the count, or `2 copies` for {@link copiesRunner}. */
+  readonly label: string;
   /** Appends `steps` wall times and process CPU times (ms, all threads) of one step each. */
   measure(steps: number, wall: number[], cpu: number[]): Promise<void>;
   /** Mean ms per timed step of the coordinator's phases (worker executors only; see StepTimings). */
@@ -104,6 +108,7 @@ export async function executorRunner(
   const start = t === undefined ? undefined : { ...t };
   return {
     workers,
+    label: String(workers),
     phases() {
       if (t === undefined || start === undefined || t.steps === start.steps) return undefined;
       const n = t.steps - start.steps;
@@ -130,6 +135,58 @@ export async function executorRunner(
       await executor.close();
       adam.dispose();
       model.dispose();
+    },
+  };
+}
+
+/**
+ * The same-run ceiling of a data-parallel step: `copies` worker threads (bench/step-copy-thread.ts),
+ * each running segloss' one-thread step on its own model and a shard of `batch / copies` random
+ * images, all started together each step; a step's wall time is until the last copy is done. This is
+ * a data-parallel step without its exchange (no shared weights, no gradient sum, each copy runs its own
+ * Adam), so `2 workers / 2 copies` in images/s is what segloss' executor keeps of what the machine's
+ * cores give at that moment, and the copies' speed-up over 1 worker is the machine's part.
+ */
+export async function copiesRunner(size: number, batch: number, copies: number): Promise<ExecutorRunner> {
+  if (batch % copies !== 0)
+    throw new Error(`workers-step: batch ${batch} does not split into ${copies} copies`);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = JSON.stringify(new URL('./step-copy-thread.ts', import.meta.url).href);
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${entry}); })`;
+  const threads = Array.from(
+    { length: copies },
+    () => new Worker(boot, { eval: true, workerData: { size, batch: batch / copies } }),
+  );
+  const answer = (w: Worker, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const onMessage = (m: string) => {
+        if (m !== what) return;
+        w.off('message', onMessage);
+        w.off('error', reject);
+        resolve();
+      };
+      w.on('message', onMessage);
+      w.once('error', reject);
+    });
+  await Promise.all(threads.map((w) => answer(w, 'ready')));
+  return {
+    workers: copies,
+    label: `${copies} copies`,
+    async measure(steps: number, wall: number[], cpu: number[]): Promise<void> {
+      for (let i = 0; i < steps; i++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const done = threads.map((w) => answer(w, 'done'));
+        for (const w of threads) w.postMessage('step');
+        await Promise.all(done);
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+    },
+    phases: () => undefined,
+    async dispose(): Promise<void> {
+      await Promise.all(threads.map((w) => w.terminate()));
     },
   };
 }

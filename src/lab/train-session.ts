@@ -130,10 +130,8 @@ export class LabTrainer {
     const spawn = this.spawn as SpawnStepWorker;
     const started = await Promise.allSettled(
       this.models.map((model, k) => {
-        const parts = { model, adam: this.optimizers[k], config: this.configs[k] };
-        return workers > 1
-          ? startWorkerExecutor({ ...parts, workers, spawn, where: WHERE })
-          : inProcessExecutor(parts);
+        const parts = { model, adam: this.optimizers[k], config: this.configs[k], where: WHERE };
+        return workers > 1 ? startWorkerExecutor({ ...parts, workers, spawn }) : inProcessExecutor(parts);
       }),
     );
     const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -10,14 +10,13 @@ import type { RunConfig } from './config.js';
 import type { TrainBatch } from '../data/batch.js';
 import type { ExecutorFactory } from './step-executor.js';
 
-const WHERE = 'train';
-
 /**
  * One optimisation step: the loss of the batch through the registry (with the batch's annotated mask
  * when the loss takes `annotated` and the options do not fix it, and its ignore mask), its gradient for
  * every trainable weight, and an Adam update. Returns the loss value.
  */
 function trainStep(
+  where: string,
   model: tf.LayersModel,
   adam: Adam,
   config: RunConfig,
@@ -40,7 +39,7 @@ function trainStep(
   const v = value.dataSync()[0];
   tf.dispose([value, ...Object.values(grads), ...extra]);
   if (!Number.isFinite(v))
-    fail(WHERE, `loss is ${v} at step ${adam.iteration}; lower --lr or check the data`);
+    fail(where, `loss is ${v} at step ${adam.iteration}; lower the learning rate (--lr) or check the data`);
   return v;
 }
 
@@ -49,7 +48,7 @@ function trainStep(
  *
  * @example `const executor = await inProcessExecutor({ model, adam, config }); await executor.step(batch, 1e-3);`
  */
-export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config }) => ({
-  step: async (batch, learningRate) => trainStep(model, adam, config, batch, learningRate),
+export const inProcessExecutor: ExecutorFactory = async ({ model, adam, config, where }) => ({
+  step: async (batch, learningRate) => trainStep(where ?? 'train', model, adam, config, batch, learningRate),
   close: async () => {},
 });

@@ -43,6 +43,8 @@ export interface ExecutorParts {
   readonly model: tf.LayersModel;
   readonly adam: Adam;
   readonly config: RunConfig;
+  /** The name the executor's errors start with (after `segloss: `). Default `'train'`. */
+  readonly where?: string;
 }
 
 /** Makes the step executor of a run (see `TrainOptions.executor`). */

@@ -31,11 +31,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../../core/errors.js';
 import { simdKernelsEnabled } from '../../backend/wasm/simd-instance.js';
-import type { Adam } from '../adam.js';
 import { batchTargets } from '../batch-loss.js';
-import type { RunConfig } from '../config.js';
 import type { TrainBatch } from '../../data/batch.js';
-import type { StepExecutor, StepTimings } from '../step-executor.js';
+import type { ExecutorParts, StepExecutor, StepTimings } from '../step-executor.js';
 import {
   ABORT,
   type FromWorker,
@@ -52,12 +50,12 @@ import { shardBatch, usesInWorkerLoss } from './step-plan.js';
 /** The step plan of step-plan.ts, re-exported beside the executor that follows it. */
 export { shardBatch, usesInWorkerLoss };
 
-/** Options of {@link startWorkerExecutor}. */
-export interface WorkerExecutorOptions {
-  /** The coordinator's model: its weights are sent to the workers and updated by `adam`. */
-  readonly model: tf.LayersModel;
-  readonly adam: Adam;
-  readonly config: RunConfig;
+/**
+ * Options of {@link startWorkerExecutor}: the run's parts (the coordinator's model, whose weights are
+ * sent to the workers and updated by `adam`; the config; `where`, the name errors start with, which
+ * the lab sets to `'LabTrainer'`) and the workers.
+ */
+export interface WorkerExecutorOptions extends ExecutorParts {
   /** Worker threads, 2 … `config.batchSize`. */
   readonly workers: number;
   /**
@@ -67,8 +65,6 @@ export interface WorkerExecutorOptions {
   readonly spawn: SpawnStepWorker;
   /** Tests only: make one worker throw or exit at one step. */
   readonly fault?: InjectedFault;
-  /** The name errors start with (after `segloss: `). Default `'train'`; the lab passes `'LabTrainer'`. */
-  readonly where?: string;
 }
 
 /**
@@ -182,7 +178,10 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
   const checkFinite = async (loss: number): Promise<void> => {
     if (Number.isFinite(loss)) return;
     await close();
-    fail(WHERE, `loss is ${loss} at step ${adam.iteration + 1}; lower --lr or check the data`);
+    fail(
+      WHERE,
+      `loss is ${loss} at step ${adam.iteration + 1}; lower the learning rate (--lr) or check the data`,
+    );
   };
   /**
    * Path 2 of the file header: while the workers run the forward pass, the batch targets; then the

@@ -13,7 +13,8 @@ import type { ExecutorFactory } from './step-executor.js';
 /**
  * One optimisation step: the loss of the batch through the registry (with the batch's annotated mask
  * when the loss takes `annotated` and the options do not fix it, and its ignore mask), its gradient for
- * every trainable weight, and an Adam update. Returns the loss value.
+ * every trainable weight, and an Adam update. Returns the loss value; a loss that is not finite fails
+ * before the update (the weights and Adam's state stay those of the step before).
  */
 function trainStep(
   where: string,
@@ -32,14 +33,20 @@ function trainStep(
     () => loss.tensor(y, model.apply(x, { training: true }) as tf.Tensor, options) as tf.Scalar,
     vars,
   );
+  const v = value.dataSync()[0];
+  // Checked before the update, so that a failed step leaves the weights and Adam's moments as they were.
+  if (!Number.isFinite(v)) {
+    tf.dispose([value, ...Object.values(grads), ...extra]);
+    fail(
+      where,
+      `loss is ${v} at step ${adam.iteration + 1}; lower the learning rate (--lr) or check the data`,
+    );
+  }
   const updates = new Map(
     trainable.map((w, i) => [w.originalName, { variable: vars[i], grad: grads[vars[i].name] }]),
   );
   adam.apply(updates, learningRate);
-  const v = value.dataSync()[0];
   tf.dispose([value, ...Object.values(grads), ...extra]);
-  if (!Number.isFinite(v))
-    fail(where, `loss is ${v} at step ${adam.iteration}; lower the learning rate (--lr) or check the data`);
   return v;
 }
 

@@ -18,7 +18,8 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { moduleThread } from '../src/train/parallel/spawn-thread.js';
 import { setupBackend } from '../src/backend/setup.js';
 import { Adam } from '../src/train/adam.js';
 import { inProcessExecutor } from '../src/train/loop.js';
@@ -84,11 +85,7 @@ if (!isMainThread) {
   };
   /** One worker thread of this file (under tsx's loader); resolves to its median step ms. */
   const inThread = (): Promise<number> => {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const self = JSON.stringify(import.meta.url);
-    const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${self}); })`;
-    const data = { size, batch, steps: steps * rounds };
-    const w = new Worker(boot, { eval: true, workerData: data });
+    const w = moduleThread(new URL(import.meta.url), { size, batch, steps: steps * rounds });
     return new Promise((resolve, reject) => {
       w.on('message', (m: number) => void w.terminate().then(() => resolve(m)));
       w.on('error', reject);

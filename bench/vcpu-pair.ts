@@ -11,7 +11,8 @@
  * Usage: `node --import tsx bench/vcpu-pair.ts [--rounds 8] [--n 300000000]`.
  */
 import { cpus, loadavg } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { moduleThread } from '../src/train/parallel/spawn-thread.js';
 
 /** `n` dependent multiply-adds on three registers. */
 function spin(n: number): number {
@@ -43,10 +44,7 @@ if (!isMainThread) {
   };
   const rounds = arg('rounds', 8);
   const n = arg('n', 300_000_000);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const self = JSON.stringify(import.meta.url);
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${self}); })`;
-  const threads = [0, 1].map(() => new Worker(boot, { eval: true, workerData: { n } }));
+  const threads = [0, 1].map(() => moduleThread(new URL(import.meta.url), { n }));
   const time = (w: Worker) =>
     new Promise<number>((resolve) => {
       w.once('message', resolve);

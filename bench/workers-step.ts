@@ -9,10 +9,10 @@ import { LEGACY_RECIPE, type RunConfig } from '../src/train/config.js';
 import { inProcessExecutor } from '../src/train/loop.js';
 import { modelOf } from '../src/train/model-io.js';
 import { startWorkerExecutor } from '../src/train/parallel/worker-executor.js';
-import { spawnStepThread } from '../src/train/parallel/spawn-thread.js';
+import { moduleThread, spawnStepThread } from '../src/train/parallel/spawn-thread.js';
 import type { TrainBatch } from '../src/data/batch.js';
 import type { StepExecutor } from '../src/train/step-executor.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** The run config of the benchmark's U-Net (16-32-64, 4 classes, cross-entropy, Adam 1e-3). */
 export function benchConfig(size: number, batch: number, batchNorm: boolean): RunConfig {
@@ -150,13 +150,8 @@ export async function executorRunner(
 export async function copiesRunner(size: number, batch: number, copies: number): Promise<ExecutorRunner> {
   if (batch % copies !== 0)
     throw new Error(`workers-step: batch ${batch} does not split into ${copies} copies`);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = JSON.stringify(new URL('./step-copy-thread.ts', import.meta.url).href);
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${entry}); })`;
-  const threads = Array.from(
-    { length: copies },
-    () => new Worker(boot, { eval: true, workerData: { size, batch: batch / copies } }),
-  );
+  const entry = new URL('./step-copy-thread.ts', import.meta.url);
+  const threads = Array.from({ length: copies }, () => moduleThread(entry, { size, batch: batch / copies }));
   const answer = (w: Worker, what: string) =>
     new Promise<void>((resolve, reject) => {
       const onMessage = (m: string) => {

@@ -8,19 +8,28 @@ import { fileURLToPath } from 'node:url';
 import type { SpawnStepWorker, WorkerInit } from './protocol.js';
 
 /**
- * A thread running step-thread beside this file: the built `.js`, or, when this file runs as `.ts`
- * under tsx (tests, benchmarks), the `.ts` source through tsx's loader, which Node 20 does not carry
- * into worker threads by itself.
+ * A worker thread running the module at `url` with `workerData`. A `.ts` module (tests, benchmarks
+ * under tsx) is loaded through tsx's loader, which Node 20 does not carry into worker threads by
+ * itself; a `.js` module is loaded as is.
+ *
+ * @example `moduleThread(new URL('./step-copy-thread.ts', import.meta.url), { size: 64, batch: 8 })`
+ */
+export function moduleThread(url: URL, workerData: unknown): Worker {
+  if (extname(fileURLToPath(url)) !== '.ts') return new Worker(url, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * A thread running step-thread beside this file (the built `.js`, or the `.ts` source under tsx), via
+ * {@link moduleThread}.
  *
  * @example `const worker = spawnWorker(init); worker.on('message', (m) => console.log(m.type)); // 'ready'`
  */
 export function spawnWorker(init: WorkerInit): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./step-thread${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: init });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return moduleThread(new URL(`./step-thread${ext}`, import.meta.url), init);
 }
 
 /**

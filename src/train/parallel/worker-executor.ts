@@ -82,9 +82,9 @@ export interface WorkerExecutorOptions extends ExecutorParts {
  */
 export async function startWorkerExecutor(options: WorkerExecutorOptions): Promise<StepExecutor> {
   const { model, adam, config, workers } = options;
-  const WHERE = options.where ?? 'train';
+  const where = options.where ?? 'train';
   if (!Number.isInteger(workers) || workers < 2 || workers > config.batchSize) {
-    fail(WHERE, `workers is ${workers}; expected an integer in [2, batch size ${config.batchSize}]`);
+    fail(where, `workers is ${workers}; expected an integer in [2, batch size ${config.batchSize}]`);
   }
   const [h, w, ch] = config.model.inputShape;
   const c = config.model.numClasses;
@@ -160,7 +160,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     } catch (e) {
       await close();
       return fail(
-        WHERE,
+        where,
         `${what}: ${(e as Error).message}; the run stops and the model keeps its last weights`,
       );
     }
@@ -179,7 +179,7 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     if (Number.isFinite(loss)) return;
     await close();
     fail(
-      WHERE,
+      where,
       `loss is ${loss} at step ${adam.iteration + 1}; lower the learning rate (--lr) or check the data`,
     );
   };
@@ -217,9 +217,9 @@ export async function startWorkerExecutor(options: WorkerExecutorOptions): Promi
     return loss;
   };
   const step = async (batch: TrainBatch, learningRate: number): Promise<number> => {
-    if (closed) fail(WHERE, 'the worker executor is closed');
+    if (closed) fail(where, 'the worker executor is closed');
     const n = batch.x.shape[0];
-    if (n !== b) fail(WHERE, `batch has ${n} images; the workers were sized for ${b}`);
+    if (n !== b) fail(where, `batch has ${n} images; the workers were sized for ${b}`);
     stepNo += 1;
     const id = stepNo;
     mark = performance.now();
